@@ -1,0 +1,3 @@
+export * from "./errors.ts";
+export * from "./json.ts";
+export * from "./ids.ts";
