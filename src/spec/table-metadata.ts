@@ -41,6 +41,8 @@ export interface TableMetadata {
   "partition-statistics": PartitionStatisticsFile[];
   /** v3 row lineage. */
   "next-row-id"?: bigint;
+  /** v3 drafts (some Java releases) wrote this flag; kept so a rewrite does not drop it. */
+  "row-lineage"?: boolean;
   /** v3 encryption keys, kept verbatim. */
   "encryption-keys"?: unknown[];
 }
