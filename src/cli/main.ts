@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+/**
+ * The `floe` command. Global options are shared by every sub-command; errors print one line
+ * (kind + message) and exit with the kind's exit code, with a stack trace only under --debug.
+ */
+import { Command, CommanderError } from "commander";
+import { ERROR_KIND_TABLE, FloeError } from "../core/errors.ts";
+import { registerNamespaceCommands } from "./commands/namespace.ts";
+import { registerSnapshotCommands } from "./commands/snapshots.ts";
+import { registerTableCommands } from "./commands/table.ts";
+import type { GlobalOptions } from "./context.ts";
+
+export function buildProgram(): Command {
+  const program = new Command("floe")
+    .description("floe: a lakehouse for event data on Apache Iceberg")
+    .option(
+      "--warehouse <location>",
+      "warehouse directory or s3://bucket/prefix (env FLOE_WAREHOUSE, default ./warehouse)",
+    )
+    .option(
+      "--catalog <uri>",
+      "sqlite:PATH | postgres://... | http(s)://REST-URI (env FLOE_CATALOG, default sqlite:<warehouse>/catalog.db)",
+    )
+    .option("--json", "machine-readable JSON output")
+    .option("--debug", "print stack traces on errors")
+    .showHelpAfterError()
+    .exitOverride();
+  registerNamespaceCommands(program);
+  registerTableCommands(program);
+  registerSnapshotCommands(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    const debug = (program.opts() as GlobalOptions).debug;
+    if (error instanceof FloeError) {
+      process.stderr.write(`error (${error.kind}): ${error.message}\n`);
+      if (debug) process.stderr.write(`${error.stack}\n`);
+      return ERROR_KIND_TABLE[error.kind].exitCode;
+    }
+    process.stderr.write(`error (internal): ${(error as Error)?.message ?? String(error)}\n`);
+    if (debug) process.stderr.write(`${(error as Error)?.stack}\n`);
+    return 1;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("cli/main.ts")) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
