@@ -154,15 +154,13 @@ class TruncateTransform extends BaseTransform {
     switch (kindOf(source)) {
       case "int":
         if (typeof value !== "number") break;
-        // The remainder must be non-negative so negative values round down, not toward zero;
-        // near the minimum the result wraps in 32 bits exactly as the reference implementation's int math.
-        return (value - (((value % w) + w) % w)) | 0;
+        // The remainder must be non-negative so negative values round down, not toward zero.
+        return value - (((value % w) + w) % w);
       case "long":
       case "decimal": {
         if (typeof value !== "bigint") break;
         const bw = BigInt(w);
-        const truncated = value - (((value % bw) + bw) % bw);
-        return kindOf(source) === "long" ? BigInt.asIntN(64, truncated) : truncated;
+        return value - (((value % bw) + bw) % bw);
       }
       case "string":
         if (typeof value !== "string") break;
