@@ -4,46 +4,36 @@
  * that can never be null is false, a literal past the type's range makes a comparison constant,
  * an empty in-list is false, a one-element in-list is an equality.
  */
+
 import { validation } from "../core/errors.ts";
 import { compareValues } from "../spec/compare.ts";
 import { findFieldByName, indexById } from "../spec/schema.ts";
-import { type StructType, isPrimitive, isStruct } from "../spec/types.ts";
+import { isPrimitive, isStruct, type StructType } from "../spec/types.ts";
 import type { BoundExpression, BoundReference, Literal } from "./bound.ts";
 import {
-  type Expression,
-  type LiteralOp,
-  type UnboundPredicate,
   alwaysFalse,
   alwaysTrue,
   andOf,
   asLogical,
+  type Expression,
   isLiteralOp,
   isPredicate,
   isSetOp,
   isUnaryOp,
+  type LiteralOp,
   notOf,
   orOf,
+  type UnboundPredicate,
 } from "./expressions.ts";
 import { ABOVE_MAX, BELOW_MIN, type ConvertedLiteral, isFloatingType, toLiteral } from "./literals.ts";
+import { evaluateTree, mapPredicates } from "./visit.ts";
 
 const structName = (struct: StructType): string =>
   "schema-id" in struct ? `schema ${(struct as { "schema-id": number })["schema-id"]}` : "struct";
 
 /** Binds every predicate of `expr` to `struct`; validation errors name the column and the problem. */
 export function bind(struct: StructType, expr: Expression, caseSensitive = true): BoundExpression {
-  if (isPredicate(expr)) return bindPredicate(struct, expr, caseSensitive);
-  const node = asLogical(expr);
-  switch (node.op) {
-    case "true":
-    case "false":
-      return node;
-    case "and":
-      return andOf(bind(struct, node.left, caseSensitive), bind(struct, node.right, caseSensitive));
-    case "or":
-      return orOf(bind(struct, node.left, caseSensitive), bind(struct, node.right, caseSensitive));
-    case "not":
-      return notOf(bind(struct, node.child, caseSensitive));
-  }
+  return mapPredicates(expr, (predicate) => bindPredicate(struct, predicate, caseSensitive));
 }
 
 /** Resolves a column name to a primitive field reachable through structs only. */

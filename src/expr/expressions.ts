@@ -156,6 +156,7 @@ export const isNull = (term: string): UnboundPredicate => ({ op: "is-null", term
 export const notNull = (term: string): UnboundPredicate => ({ op: "not-null", term });
 /** term is NaN (float and double columns only); exported as `isNaN`, the reference API's name. */
 const isNaNPredicate = (term: string): UnboundPredicate => ({ op: "is-nan", term });
+
 export { isNaNPredicate as isNaN };
 /** term is not NaN (float and double columns only; null values match) */
 export const notNaN = (term: string): UnboundPredicate => ({ op: "not-nan", term });

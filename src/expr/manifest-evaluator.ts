@@ -4,6 +4,7 @@
  * projected inclusively onto the manifest's partition spec and checked against each partition
  * field's null/NaN flags and value bounds, as the reference implementation's ManifestEvaluator.
  */
+
 import { compareValues } from "../spec/compare.ts";
 import type { PartitionSpec } from "../spec/partition-spec.ts";
 import { partitionType } from "../spec/partitioning.ts";
@@ -11,9 +12,10 @@ import type { Schema } from "../spec/types.ts";
 import { bind } from "./bind.ts";
 import type { BoundExpression, BoundPredicate } from "./bound.ts";
 import { anyWithin, boundStartsWith, comparePrefix, decodeBound, isNaNValue, utf8 } from "./bounds.ts";
-import { type Expression, asLogical, isPredicate } from "./expressions.ts";
+import { asLogical, type Expression, isPredicate } from "./expressions.ts";
 import { isFloatingType } from "./literals.ts";
 import { inclusiveProjection } from "./projection.ts";
+import { evaluateTree, mapPredicates } from "./visit.ts";
 
 /** A manifest-list partition field summary (structurally the manifest module's FieldSummary). */
 export interface PartitionFieldSummaryLike {
@@ -35,24 +37,15 @@ export function manifestEvaluator(
 }
 
 function mightMatch(expr: BoundExpression, summaries: PartitionFieldSummaryLike[]): boolean {
-  if (isPredicate(expr)) {
-    const summary = summaries[expr.ref.path[0]];
-    return summary === undefined || predicateMightMatch(expr, summary);
-  }
-  const node = asLogical(expr);
-  switch (node.op) {
-    case "true":
-      return true;
-    case "false":
-      return false;
-    case "and":
-      return mightMatch(node.left, summaries) && mightMatch(node.right, summaries);
-    case "or":
-      return mightMatch(node.left, summaries) || mightMatch(node.right, summaries);
-    case "not":
-      // Projections never contain NOT; answering "might" is always safe.
-      return true;
-  }
+  return evaluateTree(
+    expr,
+    (predicate) => {
+      const summary = summaries[predicate.ref.path[0]];
+      return summary === undefined || predicateMightMatch(predicate, summary);
+    },
+    // Projections never contain NOT; answering "might" is always safe.
+    () => true,
+  );
 }
 
 function predicateMightMatch(pred: BoundPredicate, summary: PartitionFieldSummaryLike): boolean {

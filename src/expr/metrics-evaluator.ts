@@ -8,35 +8,28 @@
  * bounds from old writers and is ignored. String upper bounds may be truncated and incremented,
  * which keeps them upper bounds; prefix tests compare bytes only up to the prefix's length.
  */
+
 import { compareValues } from "../spec/compare.ts";
 import type { Schema } from "../spec/types.ts";
 import { bind } from "./bind.ts";
 import type { BoundExpression, BoundPredicate } from "./bound.ts";
 import { anyWithin, boundStartsWith, comparePrefix, isNaNValue, utf8 } from "./bounds.ts";
-import { type Expression, asLogical, isPredicate } from "./expressions.ts";
+import { asLogical, type Expression, isPredicate } from "./expressions.ts";
 import { ColumnFacts, type FileMetricsLike } from "./file-metrics.ts";
 import { rewriteNot } from "./simplify.ts";
+import { evaluateTree, mapPredicates } from "./visit.ts";
 
 export type { FileMetricsLike } from "./file-metrics.ts";
 
 type PredicateTest = (pred: BoundPredicate, file: FileMetricsLike) => boolean;
 
 function evaluateWith(test: PredicateTest, expr: BoundExpression, file: FileMetricsLike): boolean {
-  if (isPredicate(expr)) return test(expr, file);
-  const node = asLogical(expr);
-  switch (node.op) {
-    case "true":
-      return true;
-    case "false":
-      return false;
-    case "and":
-      return evaluateWith(test, node.left, file) && evaluateWith(test, node.right, file);
-    case "or":
-      return evaluateWith(test, node.left, file) || evaluateWith(test, node.right, file);
-    case "not":
-      // Callers push NOT down first; evaluating NOT p as "not (might p)" would be unsound.
-      return evaluateWith(test, rewriteNot(node), file);
-  }
+  return evaluateTree(
+    expr,
+    (predicate) => test(predicate, file),
+    // Callers push NOT down first; evaluating NOT p as "not (might p)" would be unsound.
+    (node) => evaluateWith(test, rewriteNot(node), file),
+  );
 }
 
 /** Whether a file with these metrics may hold rows matching `expr` (false: skip it). */

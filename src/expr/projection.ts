@@ -4,14 +4,16 @@
  * projection prunes safely. Strict: every row of a partition matching the projection matches the
  * filter, so such partitions need no row filtering (and may be deleted whole).
  */
+
 import type { PartitionSpec } from "../spec/partition-spec.ts";
 import { parseTransform } from "../spec/transforms.ts";
 import type { Schema } from "../spec/types.ts";
 import { bind } from "./bind.ts";
 import type { BoundExpression, BoundPredicate } from "./bound.ts";
-import { type Expression, alwaysFalse, alwaysTrue, andOf, asLogical, isPredicate, orOf } from "./expressions.ts";
+import { alwaysFalse, alwaysTrue, andOf, asLogical, type Expression, isPredicate, orOf } from "./expressions.ts";
 import { type ProjectionMode, projectPredicate } from "./projection-rules.ts";
 import { rewriteNot } from "./simplify.ts";
+import { evaluateTree, mapPredicates } from "./visit.ts";
 
 /** Projections of one predicate through each partition field built from its column. */
 export function projectionsOf(mode: ProjectionMode, spec: PartitionSpec, pred: BoundPredicate): Expression[] {
@@ -26,26 +28,18 @@ export function projectionsOf(mode: ProjectionMode, spec: PartitionSpec, pred: B
 
 /** Projects a bound expression whose NOTs are already pushed down. */
 export function projectBound(mode: ProjectionMode, spec: PartitionSpec, expr: BoundExpression): Expression {
-  if (isPredicate(expr)) {
-    const parts = projectionsOf(mode, spec, expr);
-    // Inclusive: each partition field constrains the rows further (and); strict: any one proves it (or).
-    return mode === "inclusive"
-      ? parts.reduce<Expression>((acc, p) => andOf(acc, p), alwaysTrue)
-      : parts.reduce<Expression>((acc, p) => orOf(acc, p), alwaysFalse);
-  }
-  const node = asLogical(expr);
-  switch (node.op) {
-    case "true":
-    case "false":
-      return node;
-    case "and":
-      return andOf(projectBound(mode, spec, node.left), projectBound(mode, spec, node.right));
-    case "or":
-      return orOf(projectBound(mode, spec, node.left), projectBound(mode, spec, node.right));
-    case "not":
-      // Unreachable after rewriteNot; projecting through NOT would swap inclusive and strict.
-      return projectBound(mode, spec, rewriteNot(node));
-  }
+  return mapPredicates(
+    expr,
+    (predicate) => {
+      const parts = projectionsOf(mode, spec, predicate);
+      // Inclusive: each partition field constrains the rows further (and); strict: any one proves it (or).
+      return mode === "inclusive"
+        ? parts.reduce<Expression>((acc, p) => andOf(acc, p), alwaysTrue)
+        : parts.reduce<Expression>((acc, p) => orOf(acc, p), alwaysFalse);
+    },
+    // Unreachable after rewriteNot; projecting through NOT would swap inclusive and strict.
+    (node) => projectBound(mode, spec, rewriteNot(node)),
+  );
 }
 
 /** Rows matching `expr` lie only in partitions matching the result (an expression over partition field names). */

@@ -4,16 +4,18 @@
  * (its inclusive projection fails) makes that branch false; the rest stays. Scans hand the
  * residual to the reader, so files in fully matching partitions are read without row filtering.
  */
+
 import type { PartitionSpec } from "../spec/partition-spec.ts";
 import { partitionType } from "../spec/partitioning.ts";
 import type { Schema, Value } from "../spec/types.ts";
 import { bind } from "./bind.ts";
 import type { BoundExpression, BoundPredicate } from "./bound.ts";
-import { type Expression, alwaysFalse, alwaysTrue, andOf, asLogical, isPredicate, orOf } from "./expressions.ts";
+import { alwaysFalse, alwaysTrue, andOf, asLogical, type Expression, isPredicate, orOf } from "./expressions.ts";
 import { projectionsOf } from "./projection.ts";
 import { evaluate } from "./row-evaluator.ts";
 import { rewriteNot } from "./simplify.ts";
 import { unbind } from "./unbind.ts";
+import { evaluateTree, mapPredicates } from "./visit.ts";
 
 /** The partition-side tests of one predicate, bound to the partition type once. */
 interface PredicateTests {
@@ -52,22 +54,14 @@ function residual(
   partition: Value[],
   testsFor: (pred: BoundPredicate) => PredicateTests,
 ): Expression {
-  if (isPredicate(expr)) {
-    const t = testsFor(expr);
-    if (t.strict.some((p) => evaluate(p, partition))) return alwaysTrue;
-    if (t.inclusive.some((p) => !evaluate(p, partition))) return alwaysFalse;
-    return t.unbound;
-  }
-  const node = asLogical(expr);
-  switch (node.op) {
-    case "true":
-    case "false":
-      return node;
-    case "and":
-      return andOf(residual(node.left, partition, testsFor), residual(node.right, partition, testsFor));
-    case "or":
-      return orOf(residual(node.left, partition, testsFor), residual(node.right, partition, testsFor));
-    case "not":
-      return residual(rewriteNot(node), partition, testsFor);
-  }
+  return mapPredicates(
+    expr,
+    (predicate): Expression => {
+      const t = testsFor(predicate);
+      if (t.strict.some((p) => evaluate(p, partition))) return alwaysTrue;
+      if (t.inclusive.some((p) => !evaluate(p, partition))) return alwaysFalse;
+      return t.unbound;
+    },
+    (node) => residual(rewriteNot(node), partition, testsFor),
+  );
 }

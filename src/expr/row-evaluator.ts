@@ -6,12 +6,14 @@
  * forms not-eq, not-in and not-starts-with (and null satisfies not-nan). NOT is pushed down to the
  * predicates before evaluation, so NOT (x < 5) means x >= 5.
  */
+
 import { compareValues } from "../spec/compare.ts";
 import type { StructType, Value } from "../spec/types.ts";
 import { bind } from "./bind.ts";
 import type { BoundExpression, BoundPredicate, Literal } from "./bound.ts";
-import { type Expression, asLogical, isPredicate } from "./expressions.ts";
+import { asLogical, type Expression, isPredicate } from "./expressions.ts";
 import { rewriteNot } from "./simplify.ts";
+import { evaluateTree, mapPredicates } from "./visit.ts";
 
 /** A row: values in struct field order, nested structs as nested arrays (null for a null struct). */
 export type StructLike = readonly (Value | StructLike)[];
@@ -84,20 +86,11 @@ export function predicateMatches(pred: BoundPredicate, value: Value): boolean {
 
 /** Evaluates a bound expression (NOT already pushed down, or not: NOT is evaluated as negation) on a row. */
 export function evaluate(expr: BoundExpression, row: StructLike): boolean {
-  if (isPredicate(expr)) return predicateMatches(expr, valueAt(row, expr.ref.path));
-  const node = asLogical(expr);
-  switch (node.op) {
-    case "true":
-      return true;
-    case "false":
-      return false;
-    case "and":
-      return evaluate(node.left, row) && evaluate(node.right, row);
-    case "or":
-      return evaluate(node.left, row) || evaluate(node.right, row);
-    case "not":
-      return !evaluate(node.child, row);
-  }
+  return evaluateTree(
+    expr,
+    (predicate) => predicateMatches(predicate, valueAt(row, predicate.ref.path)),
+    (node) => !evaluate(node.child, row),
+  );
 }
 
 /** Binds `expr` to `schema` once and returns a test for rows of that schema. */

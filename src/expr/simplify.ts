@@ -3,7 +3,7 @@
  * (NOT (a AND b) → NOT a OR NOT b, NOT x < 5 → x >= 5), so none of them has to reason about
  * negation: "the rows matching NOT p" is then defined as "the rows matching p's negated op".
  */
-import { type Logical, andOf, asLogical, isPredicate, negateOp, notOf, orOf } from "./expressions.ts";
+import { andOf, asLogical, isPredicate, type Logical, negateOp, notOf, orOf } from "./expressions.ts";
 
 type WithOp = { op: Parameters<typeof negateOp>[0] };
 

@@ -5,12 +5,12 @@
  */
 import type { BoundExpression, BoundPredicate } from "./bound.ts";
 import {
+  asLogical,
   type Expression,
+  isPredicate,
   type Logical,
   type PredicateOp,
   type UnboundPredicate,
-  asLogical,
-  isPredicate,
 } from "./expressions.ts";
 import { formatValue } from "./literals.ts";
 
