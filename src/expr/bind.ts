@@ -13,20 +13,15 @@ import type { BoundExpression, BoundReference, Literal } from "./bound.ts";
 import {
   alwaysFalse,
   alwaysTrue,
-  andOf,
-  asLogical,
   type Expression,
   isLiteralOp,
-  isPredicate,
   isSetOp,
   isUnaryOp,
   type LiteralOp,
-  notOf,
-  orOf,
   type UnboundPredicate,
 } from "./expressions.ts";
 import { ABOVE_MAX, BELOW_MIN, type ConvertedLiteral, isFloatingType, toLiteral } from "./literals.ts";
-import { evaluateTree, mapPredicates } from "./visit.ts";
+import { mapPredicates } from "./visit.ts";
 
 const structName = (struct: StructType): string =>
   "schema-id" in struct ? `schema ${(struct as { "schema-id": number })["schema-id"]}` : "struct";

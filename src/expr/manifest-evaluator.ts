@@ -12,10 +12,10 @@ import type { Schema } from "../spec/types.ts";
 import { bind } from "./bind.ts";
 import type { BoundExpression, BoundPredicate } from "./bound.ts";
 import { anyWithin, boundStartsWith, comparePrefix, decodeBound, isNaNValue, utf8 } from "./bounds.ts";
-import { asLogical, type Expression, isPredicate } from "./expressions.ts";
+import type { Expression, } from "./expressions.ts";
 import { isFloatingType } from "./literals.ts";
 import { inclusiveProjection } from "./projection.ts";
-import { evaluateTree, mapPredicates } from "./visit.ts";
+import { evaluateTree, } from "./visit.ts";
 
 /** A manifest-list partition field summary (structurally the manifest module's FieldSummary). */
 export interface PartitionFieldSummaryLike {

@@ -14,10 +14,10 @@ import type { Schema } from "../spec/types.ts";
 import { bind } from "./bind.ts";
 import type { BoundExpression, BoundPredicate } from "./bound.ts";
 import { anyWithin, boundStartsWith, comparePrefix, isNaNValue, utf8 } from "./bounds.ts";
-import { asLogical, type Expression, isPredicate } from "./expressions.ts";
+import type { Expression, } from "./expressions.ts";
 import { ColumnFacts, type FileMetricsLike } from "./file-metrics.ts";
 import { rewriteNot } from "./simplify.ts";
-import { evaluateTree, mapPredicates } from "./visit.ts";
+import { evaluateTree, } from "./visit.ts";
 
 export type { FileMetricsLike } from "./file-metrics.ts";
 

@@ -10,10 +10,10 @@ import { parseTransform } from "../spec/transforms.ts";
 import type { Schema } from "../spec/types.ts";
 import { bind } from "./bind.ts";
 import type { BoundExpression, BoundPredicate } from "./bound.ts";
-import { alwaysFalse, alwaysTrue, andOf, asLogical, type Expression, isPredicate, orOf } from "./expressions.ts";
+import { alwaysFalse, alwaysTrue, andOf, type Expression, orOf } from "./expressions.ts";
 import { type ProjectionMode, projectPredicate } from "./projection-rules.ts";
 import { rewriteNot } from "./simplify.ts";
-import { evaluateTree, mapPredicates } from "./visit.ts";
+import { mapPredicates } from "./visit.ts";
 
 /** Projections of one predicate through each partition field built from its column. */
 export function projectionsOf(mode: ProjectionMode, spec: PartitionSpec, pred: BoundPredicate): Expression[] {

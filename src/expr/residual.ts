@@ -10,12 +10,12 @@ import { partitionType } from "../spec/partitioning.ts";
 import type { Schema, Value } from "../spec/types.ts";
 import { bind } from "./bind.ts";
 import type { BoundExpression, BoundPredicate } from "./bound.ts";
-import { alwaysFalse, alwaysTrue, andOf, asLogical, type Expression, isPredicate, orOf } from "./expressions.ts";
+import { alwaysFalse, alwaysTrue, type Expression, } from "./expressions.ts";
 import { projectionsOf } from "./projection.ts";
 import { evaluate } from "./row-evaluator.ts";
 import { rewriteNot } from "./simplify.ts";
 import { unbind } from "./unbind.ts";
-import { evaluateTree, mapPredicates } from "./visit.ts";
+import { mapPredicates } from "./visit.ts";
 
 /** The partition-side tests of one predicate, bound to the partition type once. */
 interface PredicateTests {
