@@ -41,6 +41,13 @@ export interface PropertiesUpdateResult {
   missing: string[];
 }
 
+/** One table's part of a multi-table transaction. */
+export interface TableCommit {
+  identifier: TableIdentifier;
+  requirements: TableRequirement[];
+  updates: TableUpdate[];
+}
+
 export interface Catalog {
   readonly name: string;
 
@@ -75,6 +82,20 @@ export interface Catalog {
     requirements: TableRequirement[],
     updates: TableUpdate[],
   ): Promise<LoadedTable>;
+
+  /**
+   * Optional (REST stage-create): the metadata createTable would write, without creating anything.
+   * not-found when the namespace is missing, already-exists when the table exists. A later
+   * commitTable with an assert-create requirement and the updates that build this metadata creates it.
+   */
+  stageCreateTable?(identifier: TableIdentifier, options: CreateTableOptions): Promise<TableMetadata>;
+
+  /**
+   * Optional: commits to several tables atomically, all or nothing (REST transactions/commit). Each
+   * commit is checked and applied as commitTable would; if any requirement fails or any pointer moved,
+   * no table changes (commit-conflict naming the table and requirement). Returns the tables in order.
+   */
+  commitTransaction?(commits: TableCommit[]): Promise<LoadedTable[]>;
 
   close(): Promise<void>;
 }

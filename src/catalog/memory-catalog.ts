@@ -3,10 +3,11 @@
  * files are written through FileIO and commits take the same shared path as the SQL catalog, so it
  * behaves like the real thing (conformance-tested with it) and only forgets on exit.
  */
-import { alreadyExists, badInput, notFound, validation } from "../core/errors.ts";
+import { alreadyExists, badInput, commitConflict, notFound, validation } from "../core/errors.ts";
 import type { FileIO } from "../io/file-io.ts";
 import { MemoryFileIO } from "../io/memory-file-io.ts";
 import { newTableMetadata } from "../spec/new-table.ts";
+import type { TableMetadata } from "../spec/table-metadata.ts";
 import type { TableRequirement, TableUpdate } from "../spec/updates.ts";
 import type {
   Catalog,
@@ -14,9 +15,20 @@ import type {
   LoadedTable,
   Namespace,
   PropertiesUpdateResult,
+  TableCommit,
   TableIdentifier,
 } from "./catalog.ts";
-import { commitTable } from "./commit-table.ts";
+import {
+  type CommitTableInput,
+  type PreparedCommit,
+  abandonCommit,
+  commitTable,
+  emptyTableMetadata,
+  finishCommit,
+  isCreateCommit,
+  prepareCommit,
+  rejectDuplicateTables,
+} from "./commit-table.ts";
 import {
   directChildren,
   formatNamespace,
@@ -191,24 +203,32 @@ export class MemoryCatalog implements Catalog {
     return true;
   }
 
-  async createTable(identifier: TableIdentifier, options: CreateTableOptions): Promise<LoadedTable> {
+  /** The table's location when its creator names none. */
+  private defaultLocation(identifier: TableIdentifier): string {
+    const namespaceProperties = this.namespaces.get(formatNamespace(identifier.namespace))?.properties;
+    return trimLocation(
+      defaultTableLocation(this.warehouse, identifier.namespace, identifier.name, namespaceProperties),
+    );
+  }
+
+  /** The initial metadata of a table about to be created; checks the namespace exists and the name is free. */
+  private newMetadata(identifier: TableIdentifier, options: CreateTableOptions): TableMetadata {
     validateTableIdentifier(identifier);
     this.requireNamespace(identifier.namespace);
     if (this.tables.has(tableKey(identifier)))
       throw alreadyExists(`table ${formatTableIdentifier(identifier)} already exists in catalog ${this.name}`);
-    const namespaceProperties = this.namespaces.get(formatNamespace(identifier.namespace))?.properties;
-    const location = trimLocation(
-      options.location ??
-        defaultTableLocation(this.warehouse, identifier.namespace, identifier.name, namespaceProperties),
-    );
-    const metadata = newTableMetadata({
+    return newTableMetadata({
       schema: options.schema,
       partitionSpec: options.partitionSpec,
       sortOrder: options.sortOrder,
-      location,
+      location: options.location === undefined ? this.defaultLocation(identifier) : trimLocation(options.location),
       properties: options.properties,
       formatVersion: options.formatVersion,
     });
+  }
+
+  async createTable(identifier: TableIdentifier, options: CreateTableOptions): Promise<LoadedTable> {
+    const metadata = this.newMetadata(identifier, options);
     return this.remember(
       await commitTable({
         identifier,
@@ -220,6 +240,10 @@ export class MemoryCatalog implements Catalog {
         swap: (expected, next) => this.swapPointer(identifier, expected, next),
       }),
     );
+  }
+
+  async stageCreateTable(identifier: TableIdentifier, options: CreateTableOptions): Promise<TableMetadata> {
+    return this.newMetadata(identifier, options);
   }
 
   async loadTable(identifier: TableIdentifier): Promise<LoadedTable> {
@@ -279,22 +303,64 @@ export class MemoryCatalog implements Catalog {
     };
   }
 
+  /**
+   * What a commit starts from: the table as it is, or (for an assert-create commit on a table that
+   * does not exist yet, the end of a staged create) nothing, with an empty base in its default location.
+   */
+  private async commitBase(commit: TableCommit): Promise<Omit<CommitTableInput, "swap">> {
+    const { identifier, requirements, updates } = commit;
+    validateTableIdentifier(identifier);
+    const base = { identifier, io: this.io, requirements, updates };
+    if (isCreateCommit(requirements) && !this.tables.has(tableKey(identifier))) {
+      this.requireNamespace(identifier.namespace);
+      return { ...base, current: null, createBase: emptyTableMetadata(this.defaultLocation(identifier), updates) };
+    }
+    const current = await this.loadTable(identifier);
+    return { ...base, identifier: current.identifier, current };
+  }
+
   async commitTable(
     identifier: TableIdentifier,
     requirements: TableRequirement[],
     updates: TableUpdate[],
   ): Promise<LoadedTable> {
-    const current = await this.loadTable(identifier);
+    const input = await this.commitBase({ identifier, requirements, updates });
     return this.remember(
-      await commitTable({
-        identifier: current.identifier,
-        io: this.io,
-        current,
-        requirements,
-        updates,
-        swap: (expected, next) => this.swapPointer(identifier, expected, next),
-      }),
+      await commitTable({ ...input, swap: (expected, next) => this.swapPointer(identifier, expected, next) }),
     );
+  }
+
+  async commitTransaction(commits: TableCommit[]): Promise<LoadedTable[]> {
+    rejectDuplicateTables(commits);
+    const prepared: PreparedCommit[] = [];
+    try {
+      for (const commit of commits) prepared.push(await prepareCommit(await this.commitBase(commit)));
+    } catch (error) {
+      for (const done of prepared) await abandonCommit(done);
+      throw error;
+    }
+    // Check every pointer before moving any: with no await in between, no other commit interleaves.
+    for (const [i, done] of prepared.entries()) {
+      const entry = this.tables.get(tableKey(commits[i].identifier));
+      const found = entry?.metadataLocation ?? null;
+      if (found !== done.expectedLocation) {
+        for (const each of prepared) await abandonCommit(each);
+        throw commitConflict(
+          `transaction: table ${formatTableIdentifier(commits[i].identifier)} changed concurrently; expected ${done.expectedLocation ?? "no table"}, found ${found ?? "no table"}; no table was changed`,
+        );
+      }
+    }
+    for (const [i, done] of prepared.entries()) {
+      if (done.newLocation === null) continue;
+      const identifier = commits[i].identifier;
+      this.tables.set(tableKey(identifier), {
+        identifier: { namespace: [...identifier.namespace], name: identifier.name },
+        metadataLocation: done.newLocation,
+      });
+    }
+    const results: LoadedTable[] = [];
+    for (const done of prepared) results.push(this.remember(await finishCommit(done)));
+    return results;
   }
 
   /** Keeps what a commit wrote, so the next load or commit need not parse it again. */

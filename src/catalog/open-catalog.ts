@@ -4,16 +4,19 @@
  * - `sqlite:PATH` (also `sqlite:///abs/path`), or bare `sqlite:` for `<warehouse>/catalog.db`
  * - `postgres://…` / `postgresql://…`
  * - `memory:`
- * - `http(s)://…` is the REST catalog client (not available yet).
+ * - `http(s)://…` is the REST catalog client; client properties (credential, token, scope,
+ *   warehouse, prefix, ...) may ride along as query parameters. The server decides table
+ *   locations, so `warehouse` is not used for it.
  */
 import path from "node:path";
-import { badInput, unsupported } from "../core/errors.ts";
+import { badInput } from "../core/errors.ts";
 import type { FileIO } from "../io/file-io.ts";
 import { parseLocation } from "../io/locations.ts";
 import { createFileIO } from "../io/resolve-file-io.ts";
 import type { Catalog } from "./catalog.ts";
 import { MemoryCatalog } from "./memory-catalog.ts";
 import { openPostgresDialect } from "./postgres-dialect.ts";
+import { RestCatalog } from "./rest/rest-catalog.ts";
 import { DEFAULT_CATALOG_NAME, SqlCatalog } from "./sql-catalog.ts";
 import type { SqlDialect } from "./sql-dialect.ts";
 import { openSqliteDialect } from "./sqlite-dialect.ts";
@@ -80,7 +83,7 @@ export async function openCatalog(uri: string, options: OpenCatalogOptions): Pro
       return new MemoryCatalog({ warehouse, io: options.io ?? createFileIO(), name: options.name });
     case "http":
     case "https":
-      throw unsupported(`catalog URI ${uri}: the REST catalog client is not available yet`);
+      return RestCatalog.open({ uri, io: options.io, name: options.name });
     default:
       throw badInput(
         `catalog URI "${uri}" has no supported scheme (sqlite:, postgres://, postgresql://, memory:, http(s)://)`,

@@ -7,9 +7,10 @@
  * or properties. A commit is the shared commit path (commit-table.ts) ending in one conditional
  * UPDATE on metadata_location: zero rows changed means another writer got there first.
  */
-import { alreadyExists, badInput, notFound, validation } from "../core/errors.ts";
+import { alreadyExists, badInput, commitConflict, isFloeError, notFound, validation } from "../core/errors.ts";
 import type { FileIO } from "../io/file-io.ts";
 import { newTableMetadata } from "../spec/new-table.ts";
+import type { TableMetadata } from "../spec/table-metadata.ts";
 import type { TableRequirement, TableUpdate } from "../spec/updates.ts";
 import type {
   Catalog,
@@ -17,9 +18,20 @@ import type {
   LoadedTable,
   Namespace,
   PropertiesUpdateResult,
+  TableCommit,
   TableIdentifier,
 } from "./catalog.ts";
-import { commitTable } from "./commit-table.ts";
+import {
+  type CommitTableInput,
+  type PreparedCommit,
+  abandonCommit,
+  commitTable,
+  emptyTableMetadata,
+  finishCommit,
+  isCreateCommit,
+  prepareCommit,
+  rejectDuplicateTables,
+} from "./commit-table.ts";
 import {
   directChildren,
   formatNamespace,
@@ -283,11 +295,15 @@ export class SqlCatalog implements Catalog {
   }
 
   /** Inserts the pointer row of a new table; already-exists when the name is taken. */
-  private async insertTable(identifier: TableIdentifier, metadataLocation: string): Promise<void> {
+  private async insertTable(
+    identifier: TableIdentifier,
+    metadataLocation: string,
+    db: SqlExecutor = this.dialect,
+  ): Promise<void> {
     const columns = this.hasRecordType ? ", iceberg_type" : "";
     const values = this.hasRecordType ? ", 'TABLE'" : "";
     try {
-      await this.dialect.execute(
+      await db.execute(
         `INSERT INTO ${TABLES_TABLE} (catalog_name, table_namespace, table_name, metadata_location, previous_metadata_location${columns}) ` +
           `VALUES (?, ?, ?, ?, NULL${values})`,
         [this.name, formatNamespace(identifier.namespace), identifier.name, metadataLocation],
@@ -300,12 +316,17 @@ export class SqlCatalog implements Catalog {
   }
 
   /** The compare-and-swap of a commit: moves the pointer only if it is still where the commit started. */
-  private async swapPointer(identifier: TableIdentifier, expected: string | null, next: string): Promise<boolean> {
+  private async swapPointer(
+    identifier: TableIdentifier,
+    expected: string | null,
+    next: string,
+    db: SqlExecutor = this.dialect,
+  ): Promise<boolean> {
     if (expected === null) {
-      await this.insertTable(identifier, next);
+      await this.insertTable(identifier, next, db);
       return true;
     }
-    const changed = await this.dialect.execute(
+    const changed = await db.execute(
       `UPDATE ${TABLES_TABLE} SET metadata_location = ?, previous_metadata_location = ? ` +
         `WHERE catalog_name = ? AND table_namespace = ? AND table_name = ? AND metadata_location = ?${this.tablesOnly}`,
       [next, expected, this.name, formatNamespace(identifier.namespace), identifier.name, expected],
@@ -313,28 +334,37 @@ export class SqlCatalog implements Catalog {
     return changed === 1;
   }
 
-  async createTable(identifier: TableIdentifier, options: CreateTableOptions): Promise<LoadedTable> {
+  /** The table's location when its creator names none. */
+  private async defaultLocation(identifier: TableIdentifier): Promise<string> {
+    return trimLocation(
+      defaultTableLocation(
+        this.warehouse,
+        identifier.namespace,
+        identifier.name,
+        await this.readProperties(this.dialect, identifier.namespace),
+      ),
+    );
+  }
+
+  /** The initial metadata of a table about to be created; checks the namespace exists and the name is free. */
+  private async newMetadata(identifier: TableIdentifier, options: CreateTableOptions): Promise<TableMetadata> {
     validateTableIdentifier(identifier);
     await this.requireNamespace(this.dialect, identifier.namespace);
     if ((await this.metadataLocation(this.dialect, identifier)) !== null)
       throw alreadyExists(`table ${formatTableIdentifier(identifier)} already exists in catalog ${this.name}`);
-    const location = trimLocation(
-      options.location ??
-        defaultTableLocation(
-          this.warehouse,
-          identifier.namespace,
-          identifier.name,
-          await this.readProperties(this.dialect, identifier.namespace),
-        ),
-    );
-    const metadata = newTableMetadata({
+    return newTableMetadata({
       schema: options.schema,
       partitionSpec: options.partitionSpec,
       sortOrder: options.sortOrder,
-      location,
+      location:
+        options.location === undefined ? await this.defaultLocation(identifier) : trimLocation(options.location),
       properties: options.properties,
       formatVersion: options.formatVersion,
     });
+  }
+
+  async createTable(identifier: TableIdentifier, options: CreateTableOptions): Promise<LoadedTable> {
+    const metadata = await this.newMetadata(identifier, options);
     return this.remember(
       await commitTable({
         identifier,
@@ -346,6 +376,10 @@ export class SqlCatalog implements Catalog {
         swap: (expected, next) => this.swapPointer(identifier, expected, next),
       }),
     );
+  }
+
+  async stageCreateTable(identifier: TableIdentifier, options: CreateTableOptions): Promise<TableMetadata> {
+    return this.newMetadata(identifier, options);
   }
 
   async loadTable(identifier: TableIdentifier): Promise<LoadedTable> {
@@ -427,22 +461,73 @@ export class SqlCatalog implements Catalog {
     };
   }
 
+  /**
+   * What a commit starts from: the table as it is, or (for an assert-create commit on a table that
+   * does not exist yet, the end of a staged create) nothing, with an empty base in its default location.
+   */
+  private async commitBase(commit: TableCommit): Promise<Omit<CommitTableInput, "swap">> {
+    const { identifier, requirements, updates } = commit;
+    validateTableIdentifier(identifier);
+    const base = { identifier, io: this.io, requirements, updates };
+    if (isCreateCommit(requirements) && (await this.metadataLocation(this.dialect, identifier)) === null) {
+      await this.requireNamespace(this.dialect, identifier.namespace);
+      const location = await this.defaultLocation(identifier);
+      return { ...base, current: null, createBase: emptyTableMetadata(location, updates) };
+    }
+    const current = await this.loadTable(identifier);
+    return { ...base, identifier: current.identifier, current };
+  }
+
   async commitTable(
     identifier: TableIdentifier,
     requirements: TableRequirement[],
     updates: TableUpdate[],
   ): Promise<LoadedTable> {
-    const current = await this.loadTable(identifier);
+    const input = await this.commitBase({ identifier, requirements, updates });
     return this.remember(
-      await commitTable({
-        identifier: current.identifier,
-        io: this.io,
-        current,
-        requirements,
-        updates,
-        swap: (expected, next) => this.swapPointer(identifier, expected, next),
-      }),
+      await commitTable({ ...input, swap: (expected, next) => this.swapPointer(identifier, expected, next) }),
     );
+  }
+
+  /**
+   * Prepares every commit (requirements checked, metadata files written), then moves all pointers in
+   * one database transaction: one pointer that moved meanwhile rolls back every swap.
+   */
+  async commitTransaction(commits: TableCommit[]): Promise<LoadedTable[]> {
+    rejectDuplicateTables(commits);
+    const prepared: PreparedCommit[] = [];
+    const abandonAll = async () => {
+      for (const done of prepared) await abandonCommit(done);
+    };
+    try {
+      for (const commit of commits) prepared.push(await prepareCommit(await this.commitBase(commit)));
+    } catch (error) {
+      await abandonAll();
+      throw error;
+    }
+    try {
+      await this.dialect.transaction(async (tx) => {
+        for (const [i, done] of prepared.entries()) {
+          if (done.newLocation === null) {
+            // Unchanged tables must still be where their requirements were checked.
+            const found = await this.metadataLocation(tx, commits[i].identifier);
+            if (found === done.expectedLocation) continue;
+          } else if (await this.swapPointer(commits[i].identifier, done.expectedLocation, done.newLocation, tx)) {
+            continue;
+          }
+          throw commitConflict(
+            `transaction: table ${formatTableIdentifier(commits[i].identifier)} changed concurrently; expected ${done.expectedLocation ?? "no table"}; no table was changed`,
+          );
+        }
+      });
+    } catch (error) {
+      // The rollback means no pointer moved; for other failures the outcome is unknown and files stay.
+      if (isFloeError(error, "commit-conflict") || isFloeError(error, "already-exists")) await abandonAll();
+      throw error;
+    }
+    const results: LoadedTable[] = [];
+    for (const done of prepared) results.push(this.remember(await finishCommit(done)));
+    return results;
   }
 
   /** Keeps what a commit wrote, so the next load or commit need not parse it again. */

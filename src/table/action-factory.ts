@@ -12,6 +12,8 @@ import { ManageSnapshots } from "./manage-snapshots.ts";
 import { Overwrite } from "./overwrite.ts";
 import { ReplacePartitions } from "./replace-partitions.ts";
 import { ReplaceSortOrder } from "./replace-sort-order.ts";
+import { RewriteFiles } from "./rewrite-files.ts";
+import { RowDelta } from "./row-delta.ts";
 import type { Table } from "./table.ts";
 import { UpdateProperties } from "./update-properties.ts";
 import { UpdateSchema } from "./update-schema.ts";
@@ -42,6 +44,14 @@ export abstract class ActionFactory implements ActionTarget {
   /** Removes whole files by filter or path. */
   newDelete(): DeleteFiles {
     return new DeleteFiles(this);
+  }
+  /** Row-level changes: adds data and delete files (position/equality deletes) in one snapshot. */
+  newRowDelta(): RowDelta {
+    return new RowDelta(this);
+  }
+  /** Replaces a set of files by another in one snapshot (compaction, or copy-on-write DML with asOverwrite()). */
+  newRewriteFiles(): RewriteFiles {
+    return new RewriteFiles(this);
   }
   /** Evolves the schema. */
   updateSchema(options?: ConstructorParameters<typeof UpdateSchema>[1]): UpdateSchema {

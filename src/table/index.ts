@@ -18,6 +18,9 @@ export { partitionKey } from "./partition-key.ts";
 export { type RefRetention, retentionOf, setRef } from "./ref-updates.ts";
 export { ReplacePartitions } from "./replace-partitions.ts";
 export { ReplaceSortOrder, type SortFieldOptions } from "./replace-sort-order.ts";
+export { RewriteFiles } from "./rewrite-files.ts";
+export { RowDelta } from "./row-delta.ts";
+export { deleteMayApplyTo, fileKind, livePathsRemovalRule } from "./row-level-rules.ts";
 export {
   ancestors,
   branchHead,
