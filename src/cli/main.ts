@@ -5,8 +5,17 @@
  */
 import { Command, CommanderError } from "commander";
 import { ERROR_KIND_TABLE, FloeError } from "../core/errors.ts";
+import { registerAuditCommand } from "./commands/audit.ts";
+import { registerClicksCommands } from "./commands/clicks.ts";
+import { registerDemoCommand } from "./commands/demo.ts";
+import { registerIngestCommand } from "./commands/ingest.ts";
 import { registerNamespaceCommands } from "./commands/namespace.ts";
+import { registerPrincipalCommands } from "./commands/principal.ts";
+import { registerQueryCommands } from "./commands/query.ts";
+import { registerServeCommand } from "./commands/serve.ts";
+import { addServeAuthOptions, serveAuth } from "./commands/serve-auth.ts";
 import { registerSnapshotCommands } from "./commands/snapshots.ts";
+import { registerSqlCommand } from "./commands/sql.ts";
 import { registerTableCommands } from "./commands/table.ts";
 import type { GlobalOptions } from "./context.ts";
 
@@ -28,6 +37,14 @@ export function buildProgram(): Command {
   registerNamespaceCommands(program);
   registerTableCommands(program);
   registerSnapshotCommands(program);
+  registerSqlCommand(program);
+  registerQueryCommands(program);
+  registerClicksCommands(program);
+  registerIngestCommand(program);
+  registerDemoCommand(program);
+  addServeAuthOptions(registerServeCommand(program, serveAuth));
+  registerPrincipalCommands(program);
+  registerAuditCommand(program);
   return program;
 }
 
