@@ -11,7 +11,13 @@
  */
 import { badInput } from "../core/errors.ts";
 import { type Expression, alwaysTrue } from "../expr/expressions.ts";
-import { type DataFile, DataFileContent, ManifestContent, ManifestEntryStatus, type ManifestFile } from "../manifest/types.ts";
+import {
+  type DataFile,
+  DataFileContent,
+  ManifestContent,
+  ManifestEntryStatus,
+  type ManifestFile,
+} from "../manifest/types.ts";
 import type { Operation, Snapshot } from "../spec/snapshot.ts";
 import type { TableMetadata } from "../spec/table-metadata.ts";
 import type { ActionTarget, CommitContext } from "./action.ts";

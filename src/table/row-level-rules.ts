@@ -36,7 +36,8 @@ export function livePathsRemovalRule(
 ): RemovalRule | null {
   if (dataPaths.size === 0 && deletePaths.size === 0) return null;
   return {
-    mayRemoveFrom: (manifest) => (manifest.content === ManifestContent.Data ? dataPaths.size > 0 : deletePaths.size > 0),
+    mayRemoveFrom: (manifest) =>
+      manifest.content === ManifestContent.Data ? dataPaths.size > 0 : deletePaths.size > 0,
     shouldRemove: (file) =>
       file.content === DataFileContent.Data ? dataPaths.has(file.filePath) : deletePaths.has(file.filePath),
     checkComplete: (removed) => {
