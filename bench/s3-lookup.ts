@@ -1,0 +1,167 @@
+/**
+ * The S3 lookup figure: one element over a year of days, read from an S3 warehouse (a local
+ * s3rver) with a fixed latency injected before every request, as a distant object store would
+ * add. Loads `days` days of clicks through plain S3 (no latency), then times queryElement plus
+ * the dashboard's per-day count through a latency-injecting FileIO: once cold (empty caches),
+ * then `reps` times warm. Reports requests and bytes fetched next to the bytes the surviving
+ * row groups hold, so the target "fetch at most 3x the needed row groups' bytes, finish within
+ * 1.5 s at 20 ms per request" can be checked.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { openCatalog } from "../src/catalog/open-catalog.ts";
+import { dayString, dayNumber } from "../src/clicks/generator-sql.ts";
+import { loadClicks } from "../src/clicks/load.ts";
+import { queryElement } from "../src/clicks/queries.ts";
+import { CLICKS_TABLE, clickTableLayout } from "../src/clicks/schema.ts";
+import { Engine } from "../src/engine/duckdb.ts";
+import { FileCache } from "../src/engine/read/file-cache.ts";
+import type { RemoteReadStats } from "../src/engine/remote/read-stats.ts";
+import { PARQUET_ROW_GROUP_ROWS } from "../src/engine/write/write-data-files.ts";
+import { LatencyFileIO } from "../src/io/latency-file-io.ts";
+import { createFileIO } from "../src/io/resolve-file-io.ts";
+import { Table } from "../src/table/table.ts";
+import { startS3Server } from "../test/support/s3-server.ts";
+import { type Latency, latency } from "./stats.ts";
+import { perDaySql } from "./workload.ts";
+
+/** What to load and how to look it up. */
+export interface S3LookupOptions {
+  /** Days loaded and looked up (default 365). */
+  days?: number;
+  /** Clicks per day (default 20,000). */
+  perDay?: number;
+  /** Distinct element ids (default 1,000). */
+  elements?: number;
+  seed?: number;
+  /** First day, "YYYY-MM-DD" (default 2025-01-01). */
+  start?: string;
+  /** Rows per Parquet row group (default 4096, so each day's file has several). */
+  rowGroupRows?: number;
+  /** The element looked up (default 7). */
+  elementId?: number;
+  /** Milliseconds injected before every S3 request of the lookups (default 20). */
+  latencyMs?: number;
+  /** Warm repetitions after the cold run (default 5). */
+  reps?: number;
+  /** DuckDB threads (default: one per core). */
+  threads?: number;
+  /** Scratch directory (default: a fresh temp dir, removed after). */
+  work?: string;
+  /** Progress lines (loading takes a while). */
+  onProgress?: (message: string) => void;
+}
+
+/** One timed lookup. */
+export interface S3LookupRun {
+  ms: number;
+  /** Clicks of the element over the window. */
+  clicks: number;
+  /** Everything the read path counted (requests, bytes, files, footers, row groups). */
+  remote: RemoteReadStats;
+  /** All GET requests: metadata (incl. the table's metadata file) and data. */
+  getRequests: number;
+  /** Data bytes fetched over the compressed bytes of the surviving row groups (all columns). */
+  bytesRatio: number;
+}
+
+/** The figure. */
+export interface S3LookupFigures {
+  days: number;
+  perDay: number;
+  rowGroupRows: number;
+  elementId: number;
+  latencyMs: number;
+  /** Data files of the table and their bytes. */
+  files: number;
+  bytes: number;
+  loadMs: number;
+  cold: S3LookupRun;
+  warm: Latency & { last: S3LookupRun };
+  /** The targets: bytes ratio <= 3 and cold lookup <= 1500 ms. */
+  target: { maxBytesRatio: number; maxMs: number; bytesMet: boolean; timeMet: boolean };
+}
+
+/** Loads clicks into an S3 warehouse and measures the one-element, all-days lookup (see the module comment). */
+export async function measureS3Lookup(options: S3LookupOptions = {}): Promise<S3LookupFigures> {
+  const days = options.days ?? 365;
+  const perDay = options.perDay ?? 20_000;
+  const rowGroupRows = options.rowGroupRows ?? 4096;
+  const elementId = options.elementId ?? 7;
+  const latencyMs = options.latencyMs ?? 20;
+  const reps = options.reps ?? 5;
+  const start = options.start ?? "2025-01-01";
+  const progress = options.onProgress ?? (() => undefined);
+  const work = options.work ?? (await mkdtemp(path.join(tmpdir(), "floe-bench-s3-")));
+  const server = await startS3Server();
+  const engine = await Engine.create({ threads: options.threads });
+  try {
+    const io = createFileIO({ s3: server.config });
+    const catalogUri = `sqlite:${path.join(work, "s3-catalog.db")}`;
+    const warehouse = `s3://${server.bucket}/wh`;
+    const catalog = await openCatalog(catalogUri, { warehouse, io });
+    await catalog.createNamespace(CLICKS_TABLE.namespace);
+    const layout = clickTableLayout();
+    layout.properties[PARQUET_ROW_GROUP_ROWS] = String(rowGroupRows);
+    const table = new Table(catalog, await catalog.createTable(CLICKS_TABLE, layout));
+    progress(`s3 lookup: loading ${days} days x ${perDay} clicks into ${warehouse}`);
+    const load = await loadClicks(engine, table, {
+      days,
+      perDay,
+      start,
+      seed: options.seed ?? 42,
+      elements: options.elements ?? 1000,
+      onProgress: (_rows, _bytes, p) => {
+        if (p.daysDone % 30 === 0 || p.daysDone === p.days) progress(`s3 lookup: ${p.daysDone}/${p.days} days loaded`);
+      },
+    });
+
+    // Lookups go through a catalog whose FileIO waits before every request.
+    const slow = new LatencyFileIO(io, latencyMs);
+    const slowCatalog = await openCatalog(catalogUri, { warehouse, io: slow });
+    const to = dayString(dayNumber(start) + days - 1);
+    const lookup = async (fileCache: FileCache): Promise<S3LookupRun> => {
+      const started = performance.now();
+      // Loading the table is part of a lookup: one GET of its metadata file.
+      const current = await Table.load(slowCatalog, CLICKS_TABLE);
+      const query = await queryElement(engine, current, elementId, { from: start, to, columns: ["event_time"] });
+      const rows = await engine.all<{ clicks: bigint }>(perDaySql(query.sql));
+      const ms = performance.now() - started;
+      const remote = query.explain.remote;
+      return {
+        ms,
+        clicks: rows.reduce((sum, r) => sum + Number(r.clicks), 0),
+        remote,
+        getRequests: 1 + remote.metadata.getRequests + remote.data.getRequests,
+        bytesRatio: remote.rowGroupBytes > 0 ? remote.data.bytesFetched / remote.rowGroupBytes : Number.NaN,
+      };
+    };
+    const cacheDir = path.join(work, "s3-lookup-cache");
+    await rm(cacheDir, { recursive: true, force: true });
+    const cold = await lookup(new FileCache({ directory: cacheDir }));
+    progress(`s3 lookup: cold ${cold.ms.toFixed(0)} ms, ${cold.getRequests} GETs, ${cold.remote.data.bytesFetched} data bytes`);
+    const warmCache = new FileCache({ directory: cacheDir });
+    const warmRuns: S3LookupRun[] = [];
+    for (let i = 0; i < reps; i++) warmRuns.push(await lookup(warmCache));
+    const maxBytesRatio = 3;
+    const maxMs = 1500;
+    return {
+      days,
+      perDay,
+      rowGroupRows,
+      elementId,
+      latencyMs,
+      files: load.files,
+      bytes: Number(load.bytes),
+      loadMs: load.ms,
+      cold,
+      warm: { ...latency(warmRuns.map((r) => r.ms)), last: warmRuns[warmRuns.length - 1] ?? cold },
+      target: { maxBytesRatio, maxMs, bytesMet: cold.bytesRatio <= maxBytesRatio, timeMet: cold.ms <= maxMs },
+    };
+  } finally {
+    engine.close();
+    await server.stop();
+    if (options.work === undefined) await rm(work, { recursive: true, force: true });
+  }
+}
