@@ -48,7 +48,8 @@ export interface GeneratorInputs {
 
 function seedFlag(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw badInput(`--seed must be a non-negative integer, got "${value}"`);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n))
+    throw badInput(`--seed must be a non-negative integer, got "${value}"`);
   return n;
 }
 
@@ -121,7 +122,10 @@ export function registerClicksCommands(program: Command): void {
       .description("write synthetic clicks to NDJSON, CSV or Parquet files (one per day in a directory, or one file)"),
   )
     .option("--format <format>", "ndjson | csv | parquet", "parquet")
-    .requiredOption("--out <path>", "a directory (one file per day: clicks-YYYY-MM-DD.<ext>) or a file ending in the format's extension")
+    .requiredOption(
+      "--out <path>",
+      "a directory (one file per day: clicks-YYYY-MM-DD.<ext>) or a file ending in the format's extension",
+    )
     .action((flags: GeneratorFlags & { format: string; out: string }, command: Command) =>
       withContext(command, async ({ output }) => {
         const inputs = generatorInputs(flags);
@@ -143,7 +147,9 @@ export function registerClicksCommands(program: Command): void {
   addGeneratorOptions(
     clicks
       .command("load")
-      .description("generate clicks into an Iceberg table (created with the clicks layout if missing), one snapshot per day"),
+      .description(
+        "generate clicks into an Iceberg table (created with the clicks layout if missing), one snapshot per day",
+      ),
   )
     .option("--table <ns.table>", "the table to load", DEFAULT_CLICKS_TABLE)
     .action((flags: GeneratorFlags & { table: string }, command: Command) =>

@@ -1,21 +1,19 @@
 /**
  * `floe demo` (what `npm start` runs): makes sure the clicks table holds data (loading a small,
  * fixed click set the first time) and runs both access patterns against it, printing results,
- * timings and what pruning left to read. Idempotent: a second run reuses the table's data.
+ * timings and what pruning left to read. Idempotent: a second run reuses the table's data. The
+ * click and engine modules load when the command runs.
  */
 import type { Command } from "commander";
 import type { Catalog, TableIdentifier } from "../../catalog/catalog.ts";
 import { formatTableIdentifier, parseTableIdentifier } from "../../catalog/identifiers.ts";
 import { stringifyJson } from "../../core/json.ts";
-import { GENERATED_DAY_SUMMARY } from "../../clicks/load.ts";
-import { type ClickQuery, queryDay, queryElement } from "../../clicks/queries.ts";
-import { CLICKS_TABLE, createClicksTable } from "../../clicks/schema.ts";
+import type { ClickQuery } from "../../clicks/queries.ts";
 import type { Engine } from "../../engine/duckdb.ts";
-import { planSql } from "../../engine/sql-query.ts";
 import { formatBytes } from "../../ingest/progress.ts";
 import type { Table } from "../../table/table.ts";
 import { type Row, formatTable } from "../output.ts";
-import { loadClicksWithProgress, loadSummary } from "./clicks.ts";
+import { DEFAULT_CLICKS_TABLE, loadClicksWithProgress, loadSummary } from "./clicks.ts";
 import { withContext } from "./run.ts";
 import { positiveIntegerFlag, withEngine } from "./sql.ts";
 
@@ -74,6 +72,10 @@ async function runPattern(
 
 /** The days the table holds: from the generated-day markers of its snapshots, else from the data. */
 async function daysHeld(engine: Engine, catalog: Catalog, table: Table, name: string): Promise<[string, string]> {
+  const [{ GENERATED_DAY_SUMMARY }, { planSql }] = await Promise.all([
+    import("../../clicks/load.ts"),
+    import("../../engine/sql-query.ts"),
+  ]);
   const days = table
     .snapshots()
     .map((s) => s.summary[GENERATED_DAY_SUMMARY])
@@ -97,6 +99,7 @@ async function topElement(
   first: string,
   last: string,
 ): Promise<{ elementId: bigint; clicks: bigint; ms: number }> {
+  const { planSql } = await import("../../engine/sql-query.ts");
   const [[row], ms] = await timed(async () =>
     engine.all<{ element_id: bigint; clicks: bigint }>(
       await planSql(
@@ -121,7 +124,11 @@ function describePattern(run: PatternRun): string[] {
     `  files read ${run.files.read} of ${run.files.considered} (${run.files.pruned} pruned), ${rowGroups}, ${formatBytes(
       Number(run.bytesRead),
     )} in files read`,
-    ...(run.sample.length > 0 ? formatTable(run.sample).split("\n").map((line) => `  ${line}`) : ["  (no rows)"]),
+    ...(run.sample.length > 0
+      ? formatTable(run.sample)
+          .split("\n")
+          .map((line) => `  ${line}`)
+      : ["  (no rows)"]),
   ];
 }
 
@@ -142,6 +149,10 @@ async function runDemo(
   const print = (line: string) => {
     if (!json) process.stdout.write(`${line}\n`);
   };
+  const [{ createClicksTable }, { queryDay, queryElement }] = await Promise.all([
+    import("../../clicks/schema.ts"),
+    import("../../clicks/queries.ts"),
+  ]);
   const name = formatTableIdentifier(identifier);
   const table = await createClicksTable(catalog, identifier);
   const held = BigInt(table.currentSnapshot()?.summary["total-records"] ?? "0");
@@ -202,7 +213,7 @@ export function registerDemoCommand(program: Command): void {
     )
     .option("--days <n>", "days to load when the table is empty", String(DEMO_LOAD.days))
     .option("--per-day <n>", "clicks per day to load when the table is empty", String(DEMO_LOAD.perDay))
-    .option("--table <ns.table>", "the clicks table", formatTableIdentifier(CLICKS_TABLE))
+    .option("--table <ns.table>", "the clicks table", DEFAULT_CLICKS_TABLE)
     .action((flags: DemoFlags, command: Command) =>
       withContext(command, async ({ catalog, output }) => {
         const identifier = parseTableIdentifier(flags.table);

@@ -2,15 +2,13 @@
  * `floe ingest <ns.table> <file or glob>...`: NDJSON, CSV or Parquet files into an existing
  * table, with record checks, a dead-letter file for rejected records and batched commits.
  * Exits with INGEST_REJECTS_EXIT_CODE when records were rejected, unless --allow-rejects: the
- * valid records are committed either way, but a script must notice the rejects.
+ * valid records are committed either way, but a script must notice the rejects. The ingest and
+ * table modules load when the command runs.
  */
 import type { Command } from "commander";
 import { parseTableIdentifier } from "../../catalog/identifiers.ts";
 import { badInput } from "../../core/errors.ts";
-import { ingestFiles } from "../../ingest/ingest-files.ts";
-import { createProgressReporter } from "../../ingest/progress.ts";
 import type { IngestFormat } from "../../ingest/record-sources.ts";
-import { Table } from "../../table/table.ts";
 import { withContext } from "./run.ts";
 import { positiveIntegerFlag, withEngine } from "./sql.ts";
 
@@ -28,17 +26,6 @@ interface IngestFlags {
   force?: boolean;
 }
 
-/**
- * Makes the process exit with `code` once everything is flushed and closed. main() resolves to 0
- * after a command that returns normally, and the entry point stores that in process.exitCode;
- * Node reads process.exitCode again after the 'exit' event, so setting it there wins.
- */
-function exitWhenDone(code: number): void {
-  process.once("exit", () => {
-    process.exitCode = code;
-  });
-}
-
 /** Registers `floe ingest`. */
 export function registerIngestCommand(program: Command): void {
   program
@@ -47,7 +34,10 @@ export function registerIngestCommand(program: Command): void {
       `ingest NDJSON, CSV or Parquet files (paths or globs: *, ?, **, [abc], {a,b}) into a table; exits ${INGEST_REJECTS_EXIT_CODE} when records were rejected unless --allow-rejects`,
     )
     .option("--format <format>", "ndjson | csv | parquet (default: by each file's extension)")
-    .option("--dead-letter <path>", "NDJSON file rejected records are appended to (default ./floe-dead-letters/<table>-<time>.ndjson)")
+    .option(
+      "--dead-letter <path>",
+      "NDJSON file rejected records are appended to (default ./floe-dead-letters/<table>-<time>.ndjson)",
+    )
     .option("--allow-rejects", `exit 0 even when records were rejected (default: exit ${INGEST_REJECTS_EXIT_CODE})`)
     .option("--batch-rows <n>", "commit at most about N input records per snapshot (default 10,000,000)")
     .option("--delimiter <char>", "CSV field delimiter (default ,)")
@@ -56,6 +46,11 @@ export function registerIngestCommand(program: Command): void {
       withContext(command, async ({ catalog, output }) => {
         if (flags.format !== undefined && !INGEST_FORMATS.includes(flags.format as IngestFormat))
           throw badInput(`--format must be one of ${INGEST_FORMATS.join(", ")}, got "${flags.format}"`);
+        const [{ Table }, { ingestFiles }, { createProgressReporter }] = await Promise.all([
+          import("../../table/table.ts"),
+          import("../../ingest/ingest-files.ts"),
+          import("../../ingest/progress.ts"),
+        ]);
         const table = await Table.load(await catalog(), parseTableIdentifier(name));
         const progress = createProgressReporter({ enabled: Boolean(process.stderr.isTTY), label: name });
         const started = performance.now();
@@ -64,7 +59,8 @@ export function registerIngestCommand(program: Command): void {
             return await ingestFiles(engine, table, inputs, {
               format: flags.format as IngestFormat | undefined,
               deadLetter: flags.deadLetter,
-              batchRows: flags.batchRows === undefined ? undefined : positiveIntegerFlag(flags.batchRows, "--batch-rows"),
+              batchRows:
+                flags.batchRows === undefined ? undefined : positiveIntegerFlag(flags.batchRows, "--batch-rows"),
               csvDelimiter: flags.delimiter,
               force: flags.force,
               onProgress: progress.onProgress,
@@ -97,7 +93,7 @@ export function registerIngestCommand(program: Command): void {
           process.stderr.write(
             `error (rejects): ${result.rejected} records of ${name} were rejected (see ${result.deadLetterPath}); pass --allow-rejects to accept\n`,
           );
-          exitWhenDone(INGEST_REJECTS_EXIT_CODE);
+          process.exitCode = INGEST_REJECTS_EXIT_CODE;
         }
       }),
     );

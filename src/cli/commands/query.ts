@@ -2,15 +2,16 @@
  * `floe query day` and `floe query element`: the two access patterns of the click stream, with
  * pruning by partition, file statistics and row-group statistics. `--explain` reports what was
  * considered, pruned and read and how long planning and execution took; it goes to stderr (JSON
- * under --json) so that the result on stdout stays a clean stream in any format.
+ * under --json) so that the result on stdout stays a clean stream in any format. The click and
+ * table modules load when a command runs.
  */
 import type { Command } from "commander";
 import { formatTableIdentifier, parseTableIdentifier } from "../../catalog/identifiers.ts";
 import { badInput } from "../../core/errors.ts";
 import { toBigInt } from "../../core/json.ts";
-import { type ClickQuery, type ClickQueryOptions, queryDay, queryElement } from "../../clicks/queries.ts";
+import type { ClickQuery, ClickQueryOptions } from "../../clicks/queries.ts";
 import type { Engine } from "../../engine/duckdb.ts";
-import { Table } from "../../table/table.ts";
+import type { Table } from "../../table/table.ts";
 import type { Context } from "../context.ts";
 import { type Row, createOutput } from "../output.ts";
 import { withContext } from "./run.ts";
@@ -69,6 +70,7 @@ async function runClickQuery(
   build: (engine: Engine, table: Table) => Promise<ClickQuery>,
 ): Promise<void> {
   const identifier = parseTableIdentifier(name);
+  const { Table } = await import("../../table/table.ts");
   const table = await Table.load(await context.catalog(), identifier);
   await withEngine(async (engine) => {
     const started = performance.now();
@@ -110,9 +112,10 @@ export function registerQueryCommands(program: Command): void {
   addQueryOptions(
     query.command("day <table> <day>").description("every click of one day (YYYY-MM-DD, UTC), pruned to its partition"),
   ).action((name: string, day: string, flags: QueryFlags, command: Command) =>
-    withContext(command, (context) =>
-      runClickQuery(context, name, flags, (engine, table) => queryDay(engine, table, day, queryOptions(flags))),
-    ),
+    withContext(command, async (context) => {
+      const { queryDay } = await import("../../clicks/queries.ts");
+      await runClickQuery(context, name, flags, (engine, table) => queryDay(engine, table, day, queryOptions(flags)));
+    }),
   );
 
   addQueryOptions(
@@ -122,14 +125,15 @@ export function registerQueryCommands(program: Command): void {
       .requiredOption("--from <YYYY-MM-DD>", "first day (inclusive)")
       .requiredOption("--to <YYYY-MM-DD>", "last day (inclusive)"),
   ).action((name: string, elementId: string, flags: ElementFlags, command: Command) =>
-    withContext(command, (context) =>
-      runClickQuery(context, name, flags, (engine, table) =>
+    withContext(command, async (context) => {
+      const { queryElement } = await import("../../clicks/queries.ts");
+      await runClickQuery(context, name, flags, (engine, table) =>
         queryElement(engine, table, toBigInt(elementId, "element_id"), {
           ...queryOptions(flags),
           from: flags.from,
           to: flags.to,
         }),
-      ),
-    ),
+      );
+    }),
   );
 }

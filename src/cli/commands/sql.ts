@@ -125,6 +125,10 @@ export async function writeResult(
     executionMs: performance.now() - started,
   });
   if (format === "table") {
+    if (flags.output !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(flags.output))
+      throw badInput(
+        `the table format writes local files only, got --output ${flags.output} (use csv, json or parquet)`,
+      );
     const limit = flags.limit === undefined ? DEFAULT_TABLE_LIMIT : positiveIntegerFlag(flags.limit, "--limit");
     const { rows, truncated } = await writeTable(engine, sql, limit, flags.output);
     return done(rows, truncated);
@@ -169,7 +173,8 @@ export function parseAsOf(value: string): number {
   if (/^\d{4}-\d{2}-\d{2}$/.test(iso)) iso += "T00:00:00";
   if (!/(Z|[+-]\d{2}(:?\d{2})?)$/i.test(iso)) iso += "Z";
   const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) throw badInput(`--as-of must be a timestamp (e.g. 2025-01-31T12:00:00Z) or epoch ms, got "${value}"`);
+  if (Number.isNaN(ms))
+    throw badInput(`--as-of must be a timestamp (e.g. 2025-01-31T12:00:00Z) or epoch ms, got "${value}"`);
   return ms;
 }
 
@@ -197,7 +202,10 @@ export function registerSqlCommand(program: Command): void {
       "run a SELECT over catalog tables (ns.table, time travel per table with AT (VERSION => id|'ref') or AT (TIMESTAMP => '...')) and iceberg_scan('<path>' [, snapshot_id => N] [, allow_moved_paths => true])",
     )
     .option("--snapshot <id>", "read every catalog table at this snapshot id")
-    .option("--as-of <timestamp>", "read every catalog table as of this time (ISO timestamp, UTC unless offset; or epoch ms)")
+    .option(
+      "--as-of <timestamp>",
+      "read every catalog table as of this time (ISO timestamp, UTC unless offset; or epoch ms)",
+    )
     .option("--ref <name>", "read every catalog table at this branch or tag");
   addResultOptions(command).action((query: string, flags: SqlFlags, cmd: Command) =>
     withContext(cmd, async (context) => {
