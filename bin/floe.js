@@ -1,13 +1,8 @@
 #!/usr/bin/env node
-// Thin launcher: runs the TypeScript CLI through tsx so `npx floe` works without a build step.
-import { spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
-import path from "node:path";
+// Launcher: registers tsx's loader in this process and runs the TypeScript CLI, so `npx floe`
+// works without a build step and without paying for a second Node process.
+import { register } from "tsx/esm/api";
 
-const require = createRequire(import.meta.url);
-const here = path.dirname(fileURLToPath(import.meta.url));
-const tsx = require.resolve("tsx/cli");
-const main = path.join(here, "..", "src", "cli", "main.ts");
-const result = spawnSync(process.execPath, [tsx, main, ...process.argv.slice(2)], { stdio: "inherit" });
-process.exit(result.status ?? 1);
+register();
+const { main } = await import("../src/cli/main.ts");
+process.exitCode = await main(process.argv.slice(2));

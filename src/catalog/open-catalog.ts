@@ -15,8 +15,6 @@ import { parseLocation } from "../io/locations.ts";
 import { createFileIO } from "../io/resolve-file-io.ts";
 import type { Catalog } from "./catalog.ts";
 import { MemoryCatalog } from "./memory-catalog.ts";
-import { openPostgresDialect } from "./postgres-dialect.ts";
-import { RestCatalog } from "./rest/rest-catalog.ts";
 import { DEFAULT_CATALOG_NAME, SqlCatalog } from "./sql-catalog.ts";
 import type { SqlDialect } from "./sql-dialect.ts";
 import { openSqliteDialect } from "./sqlite-dialect.ts";
@@ -77,13 +75,18 @@ export async function openCatalog(uri: string, options: OpenCatalogOptions): Pro
     case "sqlite":
       return openSql(openSqliteDialect({ path: sqlitePath(uri, warehouse) }), options, warehouse);
     case "postgres":
-    case "postgresql":
+    case "postgresql": {
+      // Loaded on demand, like the REST client: a local run should not pay for drivers it never uses.
+      const { openPostgresDialect } = await import("./postgres-dialect.ts");
       return openSql(openPostgresDialect({ connectionString: uri }), options, warehouse);
+    }
     case "memory":
       return new MemoryCatalog({ warehouse, io: options.io ?? createFileIO(), name: options.name });
     case "http":
-    case "https":
+    case "https": {
+      const { RestCatalog } = await import("./rest/rest-catalog.ts");
       return RestCatalog.open({ uri, io: options.io, name: options.name });
+    }
     default:
       throw badInput(
         `catalog URI "${uri}" has no supported scheme (sqlite:, postgres://, postgresql://, memory:, http(s)://)`,

@@ -3,7 +3,8 @@
  * writers) can share one database: the catalog's commit is a single conditional UPDATE, and
  * PostgreSQL's row locks make concurrent ones serialize correctly.
  */
-import pg from "pg";
+import { createRequire } from "node:module";
+import type pg from "pg";
 import { ioError } from "../core/errors.ts";
 import { type SqlDialect, type SqlExecutor, type SqlRow, type SqlValue, driverErrorCode } from "./sql-dialect.ts";
 
@@ -33,7 +34,9 @@ function describe(connectionString: string): string {
 
 /** Creates a pool; connections open lazily, on the first statement. */
 export function openPostgresDialect(options: PostgresDialectOptions): SqlDialect {
-  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
+  // The driver loads when a PostgreSQL catalog is opened, not when this module is imported.
+  const { Pool } = createRequire(import.meta.url)("pg") as typeof pg;
+  const pool = new Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
   // An idle connection dropped by the server must not crash the process; the pool replaces it.
   pool.on("error", () => undefined);
   return new PostgresDialect(pool, describe(options.connectionString));

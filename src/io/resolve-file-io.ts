@@ -3,11 +3,11 @@
  * callers (catalogs, tables) can hold a single FileIO whatever their warehouse lives on.
  */
 import type { FileIO, FileInfo, WriteOptions } from "./file-io.ts";
+import { lazyS3FileIO } from "./lazy-file-io.ts";
 import { LocalFileIO } from "./local-file-io.ts";
 import { type LocationScheme, parseLocation } from "./locations.ts";
 import { MemoryFileIO } from "./memory-file-io.ts";
 import { type S3Config, s3ConfigFromEnv } from "./s3-config.ts";
-import { S3FileIO } from "./s3-file-io.ts";
 
 /** What a RoutingFileIO routes to; anything left out gets the default implementation. */
 export interface RoutingFileIOOptions {
@@ -89,8 +89,8 @@ export class RoutingFileIO implements FileIO {
       case "memory":
         return this.memory;
       case "s3":
-        // Created on first use: the SDK client is costly to build and most runs never touch S3.
-        this.s3 ??= new S3FileIO(this.s3Config ?? s3ConfigFromEnv());
+        // Created (and its SDK loaded) on first use: most runs never touch S3.
+        this.s3 ??= lazyS3FileIO(this.s3Config ?? s3ConfigFromEnv());
         return this.s3;
     }
   }

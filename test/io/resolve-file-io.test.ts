@@ -7,16 +7,19 @@ import { isFloeError } from "../../src/core/errors.ts";
 import { LocalFileIO } from "../../src/io/local-file-io.ts";
 import { MemoryFileIO } from "../../src/io/memory-file-io.ts";
 import { RoutingFileIO, createFileIO } from "../../src/io/resolve-file-io.ts";
+import { LazyFileIO } from "../../src/io/lazy-file-io.ts";
 import { S3FileIO } from "../../src/io/s3-file-io.ts";
 import { bytesOf, paths } from "./conformance.ts";
 
-test("locations are routed by scheme to local, memory and s3 FileIOs", () => {
+test("locations are routed by scheme to local, memory and s3 FileIOs", async () => {
   const io = new RoutingFileIO({ s3: { region: "eu-west-1" } });
   assert.ok(io.fileIOFor("/tmp/x") instanceof LocalFileIO);
   assert.ok(io.fileIOFor("file:///tmp/x") instanceof LocalFileIO);
   assert.ok(io.fileIOFor("memory://m/x") instanceof MemoryFileIO);
   const s3 = io.fileIOFor("s3://b/k");
-  assert.ok(s3 instanceof S3FileIO);
+  // The S3 SDK loads on first use: the router hands out a lazy FileIO whose target is the S3FileIO.
+  assert.ok(s3 instanceof LazyFileIO);
+  assert.ok((await s3.target()) instanceof S3FileIO);
   // One S3 FileIO, created once, serves every S3 scheme.
   assert.equal(io.fileIOFor("s3a://b/k"), s3);
   assert.equal(io.fileIOFor("s3n://b/k"), s3);

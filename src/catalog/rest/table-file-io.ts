@@ -7,7 +7,7 @@
 import type { FileIO } from "../../io/file-io.ts";
 import { RoutingFileIO } from "../../io/resolve-file-io.ts";
 import type { S3Config } from "../../io/s3-config.ts";
-import { S3FileIO } from "../../io/s3-file-io.ts";
+import { lazyS3FileIO } from "../../io/lazy-file-io.ts";
 
 /** Credentials for locations under `prefix` (the REST StorageCredential). */
 export interface VendedCredential {
@@ -68,7 +68,7 @@ export class TableFileIOFactory {
     if (io === undefined) {
       // Bounded: vended credentials rotate, and an old client is of no further use.
       if (this.cache.size >= 16) this.cache.clear();
-      io = new RoutingFileIO({ local: this.catalogIO, memory: this.catalogIO, s3FileIO: new S3FileIO(s3) });
+      io = new RoutingFileIO({ local: this.catalogIO, memory: this.catalogIO, s3FileIO: lazyS3FileIO(s3) });
       this.cache.set(key, io);
     }
     return io;

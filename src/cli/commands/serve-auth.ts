@@ -5,8 +5,6 @@
  */
 import type { Command } from "commander";
 import { badInput } from "../../core/errors.ts";
-import { openAuthDatabase } from "../../server/auth/auth-database.ts";
-import { createServerAuth } from "../../server/auth/server-auth.ts";
 import type { ServeAuthFactory } from "./serve.ts";
 
 /** Adds --no-auth and --token-ttl to the serve command. */
@@ -23,6 +21,9 @@ export const serveAuth: ServeAuthFactory = async (options, context) => {
   if (!Number.isSafeInteger(ttl) || ttl <= 0)
     throw badInput(`--token-ttl must be a positive number of seconds, got "${extra.tokenTtl}"`);
   // Stays open for the life of the server process.
+  // Loaded only when the server starts, so other commands start fast.
+  const { openAuthDatabase } = await import("../../server/auth/auth-database.ts");
+  const { createServerAuth } = await import("../../server/auth/server-auth.ts");
   const dialect = openAuthDatabase(context.catalogUri, context.warehouse);
   const { authorizer, auditSink } = await createServerAuth({
     dialect,

@@ -5,8 +5,7 @@
 import type { Command } from "commander";
 import { badInput } from "../../core/errors.ts";
 import type { AuditSink, Authorizer } from "../../server/auth-hooks.ts";
-import { type LoggerOptions, createLogger } from "../../server/logger.ts";
-import { onShutdownSignals, startServer } from "../../server/serve.ts";
+import type { LoggerOptions } from "../../server/logger.ts";
 import type { Context } from "../context.ts";
 import { withContext } from "./run.ts";
 
@@ -47,6 +46,9 @@ export function registerServeCommand(program: Command, auth?: ServeAuthFactory):
     .action((options: ServeCommandOptions, command: Command) =>
       withContext(command, async (context) => {
         if (!LOG_LEVELS.has(options.logLevel)) throw badInput(`unknown log level "${options.logLevel}"`);
+        // The server stack loads only for this command, keeping every other command's start fast.
+        const { createLogger } = await import("../../server/logger.ts");
+        const { onShutdownSignals, startServer } = await import("../../server/serve.ts");
         const logger = createLogger({ level: options.logLevel as LoggerOptions["level"] });
         const hooks = auth === undefined ? {} : await auth(options, context);
         const server = await startServer({
