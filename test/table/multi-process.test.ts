@@ -14,8 +14,8 @@ import type { TableWorkerArgs } from "../support/table-append-worker.ts";
 import { DAY_SPEC, SCHEMA, dataFile, livePaths } from "./fixtures.ts";
 
 const WORKER = path.join(import.meta.dirname, "..", "support", "table-append-worker.ts");
-const WRITERS = 4;
-const COMMITS = 5;
+const WRITERS = 8;
+const COMMITS = 25;
 
 let dir: string;
 let uri: string;
@@ -75,7 +75,7 @@ async function createTable(name: string): Promise<Table> {
     schema: SCHEMA,
     partitionSpec: DAY_SPEC,
     properties: {
-      "commit.retry.num-retries": "100",
+      "commit.retry.num-retries": "1000",
       "commit.retry.min-wait-ms": "5",
       "commit.retry.max-wait-ms": "100",
       "commit.manifest.min-count-to-merge": "5",
@@ -84,7 +84,7 @@ async function createTable(name: string): Promise<Table> {
   return new Table(catalog, loaded);
 }
 
-test("processes appending at once to one SQLite-catalog table: every file lands exactly once", async () => {
+test("8 processes x 25 appends at once to one SQLite-catalog table: 200 snapshots, every file exactly once", async () => {
   const table = await createTable("events");
   const base = {
     mode: "append" as const,
