@@ -35,7 +35,7 @@ export interface CommitFigures {
 }
 
 /** A one-row-group DataFile entry for commit `i`: its day partition and element range as bounds. */
-function fakeFile(location: string, start: string, i: number): DataFile {
+export function fakeFile(location: string, start: string, i: number): DataFile {
   const day = dayNumber(start) + (i % SPREAD_DAYS);
   const firstElement = BigInt(i) * ELEMENTS_PER_FILE + 1n;
   const dayMicros = BigInt(day) * MICROS_PER_DAY;

@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
-import { type JsonValue, parseJson } from "../../src/core/json.ts";
+import { type JsonValue, parseJson, stringifyJson } from "../../src/core/json.ts";
 import { parseTableMetadata } from "../../src/spec/metadata-parser.ts";
-import { serializeTableMetadata } from "../../src/spec/metadata-writer.ts";
+import { serializeTableMetadata, tableMetadataToJson } from "../../src/spec/metadata-writer.ts";
 import type { TableMetadata } from "../../src/spec/table-metadata.ts";
 
 const FIXTURES = path.join(import.meta.dirname, "..", "..", "..", "shared", "iceberg", "fixtures", "metadata");
@@ -181,5 +181,38 @@ describe("int64 values", () => {
     const written = serializeTableMetadata(m);
     assert.match(written, /"snapshot-id":-5,/);
     assert.equal(parseTableMetadata(written).snapshots[0]["snapshot-id"], -5n);
+  });
+});
+
+describe("compact text", () => {
+  test("is exactly the generic serializer's text, also when snapshot texts are reused across versions", () => {
+    const big = "9223372036854775807";
+    const base = parseTableMetadata(
+      fixture("TableMetadataV2Valid.json")
+        .replaceAll("3055729675574597004", big)
+        .replace('"k1": "v1"', '"k1": "v\\u00e9\\n\\"1"'),
+    );
+    const generic = (m: TableMetadata) => stringifyJson(tableMetadataToJson(m));
+    assert.equal(serializeTableMetadata(base), generic(base));
+    // The next version shares its snapshot objects with the first (as applyUpdates leaves them).
+    const next: TableMetadata = {
+      ...base,
+      snapshots: [
+        ...base.snapshots,
+        { ...base.snapshots[0], "snapshot-id": 42n, summary: { operation: "append", "added-files": "1" } },
+      ],
+      properties: { ...base.properties, "write.x": "ü" },
+      "snapshot-log": [...base["snapshot-log"], { "timestamp-ms": 1700000000000, "snapshot-id": 42n }],
+      "metadata-log": [{ "timestamp-ms": 1700000000001, "metadata-file": 's3://b/m/00001-"x".metadata.json' }],
+    };
+    assert.equal(serializeTableMetadata(next), generic(next));
+    assert.equal(serializeTableMetadata(base), generic(base));
+    // The same snapshot objects in a v1 table are written without sequence numbers.
+    const v1 = parseTableMetadata(fixture("TableMetadataV1Valid.json"));
+    const v1WithSnapshots: TableMetadata = { ...v1, snapshots: base.snapshots };
+    assert.equal(serializeTableMetadata(v1WithSnapshots), generic(v1WithSnapshots));
+    // The sequence-number 0 that the v2 text carries is left out of the v1 text.
+    assert.match(serializeTableMetadata(v1WithSnapshots), /"snapshot-id":3051729675574597004,"timestamp-ms"/);
+    assert.match(serializeTableMetadata(base), /"snapshot-id":3051729675574597004,"sequence-number":0,/);
   });
 });
