@@ -32,5 +32,5 @@ export const serveAuth: ServeAuthFactory = async (options, context) => {
     tokenTtlSeconds: ttl,
     onAuditError: (error) => process.stderr.write(`audit log write failed: ${(error as Error)?.message}\n`),
   });
-  return { authorizer, audit: auditSink };
+  return { authorizer, audit: auditSink, close: () => dialect.close() };
 };

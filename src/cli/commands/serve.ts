@@ -22,7 +22,11 @@ export interface ServeCommandOptions {
 export type ServeAuthFactory = (
   options: ServeCommandOptions,
   context: Context,
-) => Promise<{ authorizer?: Authorizer; audit?: AuditSink }>;
+) => Promise<{
+  authorizer?: Authorizer;
+  audit?: AuditSink /** releases what auth holds open (its database) */;
+  close?: () => Promise<void>;
+}>;
 
 const LOG_LEVELS = new Set(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
 
@@ -50,7 +54,7 @@ export function registerServeCommand(program: Command, auth?: ServeAuthFactory):
         const { createLogger } = await import("../../server/logger.ts");
         const { onShutdownSignals, startServer } = await import("../../server/serve.ts");
         const logger = createLogger({ level: options.logLevel as LoggerOptions["level"] });
-        const hooks = auth === undefined ? {} : await auth(options, context);
+        const { close: closeAuth, ...hooks } = auth === undefined ? {} : await auth(options, context);
         const server = await startServer({
           catalog: await context.catalog(),
           host: options.host,
@@ -64,6 +68,8 @@ export function registerServeCommand(program: Command, auth?: ServeAuthFactory):
         await new Promise<void>((resolve) => {
           onShutdownSignals(server, async () => resolve(), logger);
         });
+        // An open pool would keep the process alive until its idle timeout.
+        await closeAuth?.();
       }),
     );
 }
