@@ -24,6 +24,12 @@ export interface BenchOptions {
   keep: boolean;
   /** DuckDB threads (default: one per core). */
   threads?: number;
+  /** Measure the REST server's figures (loadTable, commit, concurrent commits); default on. */
+  http: boolean;
+  /** Days of the S3 one-element lookup figure (off unless given; the figure is 365). */
+  s3Days?: number;
+  /** Clicks per day of the S3 lookup table. */
+  s3PerDay: number;
 }
 
 const DEFAULTS: BenchOptions = {
@@ -36,10 +42,12 @@ const DEFAULTS: BenchOptions = {
   commits: 1000,
   out: "bench/results",
   keep: false,
+  http: true,
+  s3PerDay: 20_000,
 };
 
 const USAGE =
-  "usage: npm run bench -- --days D --per-day N [--elements K] [--seed S] [--start YYYY-MM-DD] [--queries Q] [--commits C] [--out DIR] [--work DIR] [--keep] [--threads T]";
+  "usage: npm run bench -- --days D --per-day N [--elements K] [--seed S] [--start YYYY-MM-DD] [--queries Q] [--commits C] [--out DIR] [--work DIR] [--keep] [--threads T] [--no-http] [--s3-days D [--s3-per-day N]]";
 
 function positive(flag: string, text: string | undefined, min = 1): number {
   const value = Number(text);
@@ -55,6 +63,15 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     const flag = argv[i];
     const next = (): string | undefined => argv[++i];
     switch (flag) {
+      case "--no-http":
+        options.http = false;
+        break;
+      case "--s3-days":
+        options.s3Days = positive(flag, next());
+        break;
+      case "--s3-per-day":
+        options.s3PerDay = positive(flag, next());
+        break;
       case "--days":
         options.days = positive(flag, next());
         break;

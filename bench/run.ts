@@ -14,11 +14,13 @@ import { dayRange } from "../src/clicks/generate.ts";
 import { createClicksTable } from "../src/clicks/schema.ts";
 import { Engine } from "../src/engine/duckdb.ts";
 import { commitFigures } from "./commit-figures.ts";
+import { measureHttpFigures } from "./http-figures.ts";
 import { ingestGenerated, ingestNdjson, ingestWriteOnly } from "./ingest-figures.ts";
 import { MemorySampler } from "./memory-sampler.ts";
 import { parseBenchOptions } from "./options.ts";
 import { dayExport, dayQueries, elementQueries } from "./query-figures.ts";
 import { type Figures, checkTargets, formatTable, formatTargets, saveResult } from "./report.ts";
+import { measureS3Lookup } from "./s3-lookup.ts";
 import { chooseElements } from "./workload.ts";
 
 /** What each group of figures measures (printed and saved with the results). */
@@ -40,6 +42,8 @@ const MEASURES: Record<string, string> = {
     "C metadata-only appends (one DataFile entry each, no Parquet written) to a separate clicks-layout table in the SQLite catalog with the default merging append; each timed from newAppend() to the catalog's answer. commit = the first 200, commit_last = the last 200.",
   planning:
     "planScan of that table after the C commits, filter element_id = X AND a 7-day event_time range; p50/p95 over Q runs after a warm-up.",
+  http: "floe serve in process over the SQLite catalog: loadTable through the REST client (p50/p95 of 200), single-client appends through the REST client (p50/p95 of 100), and commits/s with 1, 4 and 16 concurrent clients appending to one table with retries.",
+  s3: "a clicks table in a local S3-protocol server (s3rver) with 20 ms injected per request: one element over every day; cold = nothing cached, warm = other elements with footers and manifests cached (p50), and the bytes fetched over the bytes of the row groups that survive pruning.",
   memory:
     "peaks sampled during the whole run: process RSS every 50 ms (JS + DuckDB native), DuckDB's duckdb_memory() total every 200 ms on its own connection.",
 };
@@ -169,6 +173,34 @@ async function main(): Promise<void> {
     figures.planning_kept_files = commits.planningKeptFiles;
     memoryPhases.commits = sampler.takePhase();
 
+    if (options.http) {
+      log("REST server: loadTable, commit and concurrent commits over HTTP");
+      const http = await measureHttpFigures();
+      figures.http_load_table_p50_ms = http.loadTable.p50;
+      figures.http_load_table_p95_ms = http.loadTable.p95;
+      figures.http_commit_p50_ms = http.commit.p50;
+      figures.http_commit_p95_ms = http.commit.p95;
+      for (const run of http.throughput) figures[`http_commits_per_s_${run.clients}_clients`] = run.commitsPerSecond;
+      memoryPhases.http = sampler.takePhase();
+    }
+
+    if (options.s3Days !== undefined) {
+      log(`S3 lookup: ${options.s3Days} days x ${options.s3PerDay} clicks in a local S3 server, 20 ms per request`);
+      const s3 = await measureS3Lookup({
+        days: options.s3Days,
+        perDay: options.s3PerDay,
+        threads: options.threads,
+        onProgress: log,
+      });
+      figures.s3_lookup_days = s3.days;
+      figures.s3_lookup_cold_ms = s3.cold.ms;
+      figures.s3_lookup_warm_p50_ms = s3.warm.p50;
+      figures.s3_lookup_repeat_p50_ms = s3.repeat.p50;
+      figures.s3_lookup_bytes_ratio_max = Math.max(s3.cold.bytesRatio, ...s3.warm.runs.map((r) => r.bytesRatio));
+      figures.s3_lookup_cold_get_requests = s3.cold.getRequests;
+      memoryPhases.s3 = sampler.takePhase();
+    }
+
     await sampler.stop();
     const peaks = sampler.overall();
     figures.memory_peak_rss_bytes = peaks.rssBytes;
@@ -285,6 +317,34 @@ async function main(): Promise<void> {
         raw: figures.planning_p95_ms,
         digits: 2,
       },
+      ...(options.http
+        ? [
+            {
+              what: "REST loadTable p50 / p95 (ms)",
+              floe: figures.http_load_table_p50_ms,
+              raw: figures.http_load_table_p95_ms,
+            },
+            { what: "REST commit p50 / p95 (ms)", floe: figures.http_commit_p50_ms, raw: figures.http_commit_p95_ms },
+            ...[1, 4, 16].map((n) => ({
+              what: `REST commits/s, ${n} clients`,
+              floe: figures[`http_commits_per_s_${n}_clients`],
+            })),
+          ]
+        : []),
+      ...(options.s3Days !== undefined
+        ? [
+            {
+              what: `S3 element lookup, ${options.s3Days} days: cold / warm p50 (ms)`,
+              floe: figures.s3_lookup_cold_ms,
+              raw: figures.s3_lookup_warm_p50_ms,
+            },
+            {
+              what: "S3 lookup bytes fetched / row-group bytes needed (max)",
+              floe: figures.s3_lookup_bytes_ratio_max,
+              digits: 2,
+            },
+          ]
+        : []),
       {
         what: "peak RSS / DuckDB memory (MiB)",
         floe: figures.memory_peak_rss_bytes / 2 ** 20,
