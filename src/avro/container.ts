@@ -9,9 +9,9 @@ import { parseJson, stringifyJson } from "../core/json.ts";
 import { AvroDecoder } from "./binary-decoder.ts";
 import { AvroEncoder } from "./binary-encoder.ts";
 import { type AvroWriteCodec, checkReadableCodec, compressBlock, decompressBlock } from "./codec.ts";
-import { readValue } from "./datum-reader.ts";
+import { type ValueReader, compileReader } from "./datum-reader.ts";
 import { encodeValue } from "./datum-writer.ts";
-import { describeSchema, type ResolvedSchema, resolveAvroSchema } from "./resolved-schema.ts";
+import { describeSchema, resolveAvroSchema } from "./resolved-schema.ts";
 import type { AvroSchema } from "./schema.ts";
 
 const MAGIC = Uint8Array.of(0x4f, 0x62, 0x6a, 0x01); // "Obj" 1
@@ -106,8 +106,14 @@ export function readAvroContainer(bytes: Uint8Array): {
   metadata: Record<string, string>;
   records: unknown[];
 } {
-  const { schema, metadata, records } = openAvroContainer(bytes);
-  return { schema, metadata, records: [...records] };
+  const header = readHeader(bytes);
+  const records: unknown[] = [];
+  for (const block of blocks(bytes, header)) {
+    const { decoder, count, what, read } = block;
+    for (let index = 0; index < count; index++) records.push(read(decoder));
+    checkBlockEnd(decoder, count, what);
+  }
+  return { schema: header.schema, metadata: header.metadata, records };
 }
 
 /**
@@ -120,6 +126,39 @@ export function iterateAvroContainer(bytes: Uint8Array): Generator<unknown> {
 
 /** Parses and validates the header now; records are decoded lazily by the returned generator. */
 export function openAvroContainer(bytes: Uint8Array): AvroContainerReader {
+  const header = readHeader(bytes);
+  return { schema: header.schema, metadata: header.metadata, codec: header.codec, records: readRecords(bytes, header) };
+}
+
+/** A parsed writer schema with its compiled reader. */
+interface ParsedSchema {
+  schema: AvroSchema;
+  read: ValueReader;
+}
+
+/** Writer schemas by their header text: metadata files repeat a few schemas, parsed and compiled once each. */
+const parsedSchemas = new Map<string, ParsedSchema>();
+const MAX_PARSED_SCHEMAS = 256;
+
+function parsedSchema(text: string): ParsedSchema {
+  const known = parsedSchemas.get(text);
+  if (known) return known;
+  const schema = parseJson(text, "Avro file header schema (avro.schema)") as AvroSchema;
+  const parsed = { schema, read: compileReader(resolveAvroSchema(schema)) };
+  if (parsedSchemas.size >= MAX_PARSED_SCHEMAS) parsedSchemas.delete(parsedSchemas.keys().next().value as string);
+  parsedSchemas.set(text, parsed);
+  return parsed;
+}
+
+/** A container's header: its metadata, sync marker, codec, writer schema and where the blocks start. */
+interface ContainerHeader extends ParsedSchema {
+  metadata: Record<string, string>;
+  codec: string;
+  sync: Uint8Array;
+  blocksStart: number;
+}
+
+function readHeader(bytes: Uint8Array): ContainerHeader {
   const decoder = new AvroDecoder(bytes, "Avro file header");
   const magic = bytes.length >= MAGIC.length ? bytes.subarray(0, MAGIC.length) : bytes;
   if (!MAGIC.every((byte, index) => magic[index] === byte))
@@ -129,11 +168,10 @@ export function openAvroContainer(bytes: Uint8Array): AvroContainerReader {
   const sync = decoder.readView(SYNC_SIZE).slice();
   const schemaText = metadata["avro.schema"];
   if (schemaText === undefined) throw badInput("Avro file header has no avro.schema entry");
-  const schema = parseJson(schemaText, "Avro file header schema (avro.schema)") as AvroSchema;
-  const resolved = resolveAvroSchema(schema);
+  const { schema, read } = parsedSchema(schemaText);
   const codec = metadata["avro.codec"] ?? "null";
   checkReadableCodec(codec);
-  return { schema, metadata, codec, records: readBlocks(bytes, decoder.position, sync, codec, resolved) };
+  return { schema, read, metadata, codec, sync, blocksStart: decoder.position };
 }
 
 function readHeaderMetadata(decoder: AvroDecoder): Record<string, string> {
@@ -154,15 +192,18 @@ function readHeaderMetadata(decoder: AvroDecoder): Record<string, string> {
   return { ...metadata };
 }
 
-function* readBlocks(
-  bytes: Uint8Array,
-  start: number,
-  sync: Uint8Array,
-  codec: string,
-  schema: ResolvedSchema,
-): Generator<unknown> {
+/** One data block, decompressed, with a decoder positioned at its first record. */
+interface Block {
+  decoder: AvroDecoder;
+  count: number;
+  what: string;
+  read: ValueReader;
+}
+
+function* blocks(bytes: Uint8Array, header: ContainerHeader): Generator<Block> {
   const file = new AvroDecoder(bytes, "Avro file");
-  file.position = start;
+  file.position = header.blocksStart;
+  const { sync, codec, read } = header;
   for (let blockIndex = 0; file.remaining > 0; blockIndex++) {
     const what = `Avro block ${blockIndex} (at byte ${file.position})`;
     const count = file.readLongAsNumber();
@@ -172,9 +213,18 @@ function* readBlocks(
     const marker = file.readView(SYNC_SIZE);
     if (!marker.every((byte, index) => byte === sync[index]))
       throw badInput(`${what} is corrupt: its sync marker does not match the header's`);
-    const decoder = new AvroDecoder(decompressBlock(codec, data, what), what);
-    for (let index = 0; index < count; index++) yield readValue(decoder, schema);
-    if (decoder.remaining !== 0)
-      throw badInput(`${what} is corrupt: ${decoder.remaining} bytes remain after its ${count} records`);
+    yield { decoder: new AvroDecoder(decompressBlock(codec, data, what), what), count, what, read };
+  }
+}
+
+function checkBlockEnd(decoder: AvroDecoder, count: number, what: string): void {
+  if (decoder.remaining !== 0)
+    throw badInput(`${what} is corrupt: ${decoder.remaining} bytes remain after its ${count} records`);
+}
+
+function* readRecords(bytes: Uint8Array, header: ContainerHeader): Generator<unknown> {
+  for (const { decoder, count, what, read } of blocks(bytes, header)) {
+    for (let index = 0; index < count; index++) yield read(decoder);
+    checkBlockEnd(decoder, count, what);
   }
 }

@@ -11,7 +11,9 @@
  */
 import { badInput } from "../core/errors.ts";
 import type { Engine } from "../engine/duckdb.ts";
+import type { FileCache } from "../engine/read/file-cache.ts";
 import { tableScanSql } from "../engine/read/table-query.ts";
+import type { RemoteReadStats } from "../engine/remote/read-stats.ts";
 import { type Expression, and, equal, greaterThanOrEqual, lessThan } from "../expr/expressions.ts";
 import type { ScanPlan } from "../scan/plan.ts";
 import type { Table } from "../table/table.ts";
@@ -26,6 +28,13 @@ export interface ClickQueryOptions {
   columns?: string[];
   /** Query this snapshot instead of the current one. */
   snapshotId?: bigint;
+  /** Where remote files are cached (default: the process-wide cache). */
+  fileCache?: FileCache;
+  /**
+   * Count the row groups the statistics leave for explain.rowGroups (default true). Footers are
+   * read once per file and cached; false skips even that (rowGroups is then null).
+   */
+  explainRowGroups?: boolean;
 }
 
 /** Options of queryElement: the inclusive day range. */
@@ -40,8 +49,13 @@ export interface ElementQueryOptions extends ClickQueryOptions {
 export interface ClickQueryExplain {
   filter: string;
   files: { considered: number; pruned: number; read: number };
-  /** Row groups of the read files by their statistics; null when the files are not local. */
+  /**
+   * Row groups of the read files by their statistics (from the footers of the local or cached
+   * copies); null when ClickQueryOptions.explainRowGroups is false or a file has no local copy.
+   */
   rowGroups: RowGroupCounts | null;
+  /** Remote storage: GET requests and bytes fetched (metadata and data), cache use, sparse reads. */
+  remote: RemoteReadStats;
   /** Bytes and records of the read files (before row-group pruning). */
   bytes: bigint;
   records: bigint;
@@ -56,7 +70,9 @@ export interface ClickQuery {
   plan: ScanPlan;
 }
 
-const timestampLiteral = (days: number): string => `TIMESTAMP '${dayString(days)} 00:00:00'`;
+const MICROS_PER_DAY = 86_400_000_000n;
+/** Midnight (UTC) of day number `days` in microseconds since the epoch. */
+const dayMicros = (days: number): bigint => BigInt(days) * MICROS_PER_DAY;
 
 async function clickQuery(
   engine: Engine,
@@ -71,20 +87,27 @@ async function clickQuery(
     filter,
     columns: options.columns,
     snapshotId: options.snapshotId,
+    fileCache: options.fileCache,
   });
   const { explain } = scan.plan;
-  const locations = scan.plan.tasks.map((task) => task.file.filePath);
-  const rowGroups = await rowGroupCounts(engine, locations, [
-    {
-      column: "event_time",
-      sqlType: "TIMESTAMP",
-      atLeast: timestampLiteral(firstDay),
-      below: timestampLiteral(endDay),
-    },
-    ...(elementId === null
-      ? []
-      : [{ column: "element_id", sqlType: "BIGINT", atLeast: String(elementId), atMost: String(elementId) }]),
-  ]);
+  // The copies DuckDB reads (remote files are cached or sparse local copies; footers are always real).
+  const rowGroups =
+    options.explainRowGroups === false
+      ? null
+      : await rowGroupCounts(
+          engine,
+          scan.plan.tasks.map((task) => ({
+            location: task.file.filePath,
+            size: task.file.fileSizeInBytes,
+            localPath: scan.localPaths.get(task.file.filePath) ?? task.file.filePath,
+          })),
+          [
+            { column: "event_time", type: "timestamp", atLeast: dayMicros(firstDay), below: dayMicros(endDay) },
+            ...(elementId === null
+              ? []
+              : [{ column: "element_id", type: "long" as const, atLeast: elementId, atMost: elementId }]),
+          ],
+        );
   // Files of manifests skipped by their partition summaries are never listed by the planner, so
   // count what the snapshot holds (its summary's total) as considered.
   const total = scan.plan.snapshot?.summary["total-data-files"];
@@ -99,6 +122,7 @@ async function clickQuery(
       bytes: explain.bytes.kept,
       records: explain.records.kept,
       planningMs: explain.planningMs,
+      remote: scan.remote,
     },
   };
 }

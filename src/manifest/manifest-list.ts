@@ -2,12 +2,14 @@
  * Manifest lists (spec "Manifest Lists"): one Avro file of manifest_file records per snapshot.
  * Writing assigns the snapshot's sequence number to manifests written for this commit (their
  * numbers are still -1, "unassigned"); reading accepts v1 lists, whose manifests are all data
- * manifests with sequence number 0, and the v3 first_row_id.
+ * manifests with sequence number 0, and the v3 first_row_id. Decoded lists are cached process-wide
+ * (manifest-cache.ts).
  */
 import { badInput, validation } from "../core/errors.ts";
 import { readAvroContainer, writeAvroContainer } from "../avro/container.ts";
 import type { FileIO } from "../io/file-io.ts";
 import { type FileField, FileSchema, fieldValue, isRecordValue, type RecordValue } from "./file-schema.ts";
+import { cachedDecode } from "./manifest-cache.ts";
 import { MANIFEST_FILE_IDS as IDS, manifestFileAvroSchema } from "./manifest-schemas.ts";
 import { UNASSIGNED_SEQUENCE_NUMBER } from "./manifest-writer.ts";
 import { type FieldSummary, ManifestContent, type ManifestFile } from "./types.ts";
@@ -117,8 +119,17 @@ class ListFieldReader {
  * "unknown, assume non-zero" in the spec; such counts read as -1 so no caller mistakes them for 0.
  */
 export async function readManifestList(io: FileIO, path: string): Promise<ManifestFile[]> {
+  const manifests = await cachedDecode("lists", io, path, undefined, "", (bytes) => {
+    const decoded = decodeManifestList(bytes, path);
+    return { value: decoded, records: decoded.length };
+  });
+  // Fresh records per read: callers may change theirs, the cached ones stay as decoded.
+  return manifests.map((manifest) => ({ ...manifest }));
+}
+
+function decodeManifestList(bytes: Uint8Array, path: string): ManifestFile[] {
   const what = `manifest list ${path}`;
-  const container = readAvroContainer(await io.read(path));
+  const container = readAvroContainer(bytes);
   const file = new FileSchema(container.schema, what);
   const fields = file.fieldsById(file.record(container.schema, "manifest_file"));
   const partitionsField = fields.get(IDS.partitions);

@@ -87,6 +87,39 @@ export function emptyExplain(snapshotId: bigint | null, filter: string): ScanExp
   };
 }
 
+/**
+ * A decision whose reason is put into words only when read: describing a file's partition and
+ * metrics costs more than pruning it, and most plans prune far more files than anyone reads about.
+ * `reason` is a memoizing getter on the class (an own accessor per object costs ~10x more to
+ * create); toJSON keeps it in JSON output.
+ */
+class LazyFileDecision implements FileDecision {
+  readonly #describe: () => string;
+  #described: string | undefined;
+
+  constructor(
+    readonly path: string,
+    readonly kept: boolean,
+    describe: () => string,
+  ) {
+    this.#describe = describe;
+  }
+
+  get reason(): string {
+    this.#described ??= this.#describe();
+    return this.#described;
+  }
+
+  toJSON(): FileDecision {
+    return { path: this.path, kept: this.kept, reason: this.reason };
+  }
+}
+
+/** A file decision whose reason `describe` computes on first read (see LazyFileDecision). */
+export function lazyDecision(path: string, kept: boolean, describe: () => string): FileDecision {
+  return new LazyFileDecision(path, kept, describe);
+}
+
 /** Records a file decision, counting it as omitted beyond the limit. */
 export function recordFile(explain: ScanExplain, decision: FileDecision): void {
   if (explain.files.length < EXPLAIN_FILE_LIMIT) explain.files.push(decision);

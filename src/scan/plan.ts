@@ -34,6 +34,7 @@ import {
   describePartition,
   describeSummaries,
   emptyExplain,
+  lazyDecision,
   recordFile,
   referencedFieldIds,
 } from "./explain.ts";
@@ -242,20 +243,25 @@ async function planDataFiles(
       if (file.recordCount >= 0n) explain.records.total += file.recordCount;
       if (ctx.filtering && !evaluators.partitionMayMatch(file.partition)) {
         explain.dataFiles.prunedByPartition += 1;
-        pruned.push({
-          path: file.filePath,
-          kept: false,
-          reason: `partition ${describePartition(evaluators.spec, ctx.schema, file.partition)} excludes ${ctx.filterText}`,
-        });
+        pruned.push(
+          lazyDecision(
+            file.filePath,
+            false,
+            () =>
+              `partition ${describePartition(evaluators.spec, ctx.schema, file.partition)} excludes ${ctx.filterText}`,
+          ),
+        );
         continue;
       }
       if (metricsMayMatch && !metricsMayMatch(file)) {
         explain.dataFiles.prunedByMetrics += 1;
-        pruned.push({
-          path: file.filePath,
-          kept: false,
-          reason: `metrics (${describeMetrics(ctx.schema, file, filterIds)}) exclude ${ctx.filterText}`,
-        });
+        pruned.push(
+          lazyDecision(
+            file.filePath,
+            false,
+            () => `metrics (${describeMetrics(ctx.schema, file, filterIds)}) exclude ${ctx.filterText}`,
+          ),
+        );
         continue;
       }
       explain.dataFiles.kept += 1;
@@ -333,14 +339,20 @@ async function indexDeleteFiles(
       if (entry.status === ManifestEntryStatus.Deleted || file.content === DataFileContent.Data) continue;
       explain.deleteFiles.considered += 1;
       const sequence = entry.sequenceNumber ?? manifest.sequenceNumber;
-      const prune = (reason: string) => result.pruned.push({ path: file.filePath, kept: false, reason });
+      const prune = (reason: string | (() => string)) =>
+        result.pruned.push(
+          typeof reason === "string"
+            ? { path: file.filePath, kept: false, reason }
+            : lazyDecision(file.filePath, false, reason),
+        );
       if (sequence < minSequence) {
         prune(`${deleteKind(file)} (sequence number ${sequence}) older than every kept data file (>= ${minSequence})`);
         continue;
       }
       if (ctx.filtering && !evaluators.partitionMayMatch(file.partition)) {
         prune(
-          `${deleteKind(file)}: partition ${describePartition(evaluators.spec, ctx.schema, file.partition)} excludes ${ctx.filterText}`,
+          () =>
+            `${deleteKind(file)}: partition ${describePartition(evaluators.spec, ctx.schema, file.partition)} excludes ${ctx.filterText}`,
         );
         continue;
       }
@@ -350,7 +362,8 @@ async function indexDeleteFiles(
         !metricsMayMatch(restrictMetrics(file, new Set(file.equalityIds ?? [])))
       ) {
         prune(
-          `equality deletes: metrics of the equality columns (${describeMetrics(ctx.schema, file, file.equalityIds ?? [])}) exclude ${ctx.filterText}`,
+          () =>
+            `equality deletes: metrics of the equality columns (${describeMetrics(ctx.schema, file, file.equalityIds ?? [])}) exclude ${ctx.filterText}`,
         );
         continue;
       }

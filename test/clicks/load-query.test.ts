@@ -187,6 +187,11 @@ test("queryElement returns exactly the brute-force clicks of an element between 
     assert.equal(count.count, brute.n);
   }
   // An element outside the id range is pruned by file statistics without reading any file.
+  // Without the row-group explain nothing but the plan is done; the SQL is the same.
+  const lean = await queryElement(engine, table, 7, { from: DAYS[1], to: DAYS[2], explainRowGroups: false });
+  assert.equal(lean.explain.rowGroups, null);
+  assert.equal(lean.sql, (await queryElement(engine, table, 7, { from: DAYS[1], to: DAYS[2] })).sql);
+
   const missing = await queryElement(engine, table, 999_999n, { from: DAYS[0], to: DAYS[2] });
   assert.equal(missing.explain.files.read, 0);
   await assert.rejects(queryElement(engine, table, 1, { from: DAYS[2], to: DAYS[0] }), /before/);

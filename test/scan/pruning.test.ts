@@ -60,6 +60,11 @@ test("day partitions: manifest summaries prune whole manifests, partition tuples
   assert.equal(file.kept, false);
   assert.match(file.reason, /^partition event_time_day=2025-01-20 excludes/);
   assert.equal(plan.explain.files.filter((f) => f.kept).length, 2);
+  // Pruned files' reasons are worded only when read, but serialize like any other field.
+  assert.deepEqual(
+    JSON.parse(JSON.stringify(plan.explain.files)),
+    plan.explain.files.map((f) => ({ path: f.path, kept: f.kept, reason: f.reason })),
+  );
 });
 
 test("no filter keeps every file and every manifest; residuals are true", async () => {

@@ -20,6 +20,13 @@ export interface ExprSqlOptions {
   /** Relation alias to qualify column references with. */
   qualifier?: string;
   caseSensitive?: boolean;
+  /**
+   * The SQL is used only as a whole WHERE condition. Then a comparison may stay NULL for null
+   * values (WHERE drops NULL like FALSE, and with NOT pushed down nothing above it can turn NULL
+   * into TRUE), so non-float comparisons are written bare - the form DuckDB pushes into its
+   * Parquet reader to skip row groups by their statistics.
+   */
+  whereClause?: boolean;
 }
 
 /** The names leading to a bound reference's field, as spelled in the struct. */
@@ -47,7 +54,11 @@ function predicateSql(struct: StructType, pred: BoundPredicate, options: ExprSql
   // A positive test must be false for null (SQL gives NULL, which COALESCE turns into FALSE) and
   // for NaN; its negation must be true for both.
   const positive = (test: string): string =>
-    floating ? `COALESCE(${test} AND NOT isnan(${col}), FALSE)` : `COALESCE(${test}, FALSE)`;
+    floating
+      ? `COALESCE(${test} AND NOT isnan(${col}), FALSE)`
+      : options.whereClause
+        ? `(${test})`
+        : `COALESCE(${test}, FALSE)`;
   const negative = (test: string): string =>
     floating ? `COALESCE(${test} OR isnan(${col}), TRUE)` : `COALESCE(${test}, TRUE)`;
   switch (pred.op) {

@@ -61,6 +61,11 @@ export class FileCache {
     return this.totalBytes;
   }
 
+  /** Whether the cache holds a whole copy of `location` (as far as this process knows). */
+  has(location: string): boolean {
+    return this.entries.has(this.keyOf(location));
+  }
+
   private keyOf(location: string): string {
     return createHash("sha256").update(location).digest("hex");
   }

@@ -177,7 +177,7 @@ export async function scanRelationSql(
     const residualSql =
       residual === undefined || (residual as { op: string }).op === "true"
         ? undefined
-        : expressionToSql(schema, residual, { qualifier: DATA_ALIAS, caseSensitive });
+        : expressionToSql(schema, residual, { qualifier: DATA_ALIAS, caseSensitive, whereClause: true });
     const positionDeletes = hasPositionDeletes(task.deletes);
     const key = JSON.stringify([plan, residualSql ?? null, equalityDeleteKey(task.deletes), positionDeletes]);
     let group = groups.get(key);
