@@ -183,4 +183,35 @@ test("the CLI reaches the S3 warehouse with endpoint, region, path style and cre
     { env, cwd: path.join(import.meta.dirname, "..", "..") },
   );
   assert.match(stdout, /"n":\s*"?5"?/);
+
+  // `floe query element --explain` reports the storage traffic of the lookup.
+  const explained = await run(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      main,
+      "--warehouse",
+      warehouse,
+      "--catalog",
+      catalogUri,
+      "--json",
+      "query",
+      "element",
+      "clicks.events",
+      String(ELEMENT),
+      "--from",
+      "2025-01-01",
+      "--to",
+      "2025-01-03",
+      "--count",
+      "--explain",
+    ],
+    { env, cwd: path.join(import.meta.dirname, "..", "..") },
+  );
+  // stderr may start with Node's own warnings; the report is the JSON object after them.
+  const report = JSON.parse(explained.stderr.slice(explained.stderr.indexOf("{"))) as Record<string, unknown>;
+  assert.ok(Number(report["get-requests"]) > 0, explained.stderr);
+  assert.ok(Number(report["bytes-fetched"]) > 0, explained.stderr);
+  assert.equal(report["rows-returned"], 1);
 });

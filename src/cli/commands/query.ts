@@ -43,6 +43,10 @@ export function explainReport(table: string, query: ClickQuery, planningMs: numb
     "bytes-read": explain.bytes,
     "records-in-files-read": explain.records,
     "rows-returned": written.rows,
+    // Storage traffic of this query: GETs and bytes (zero for a local warehouse, whose files are read in place).
+    "get-requests": explain.remote.metadata.getRequests + explain.remote.data.getRequests,
+    "bytes-fetched": explain.remote.metadata.bytesFetched + explain.remote.data.bytesFetched,
+    "remote-files": explain.remote.files,
     "planning-ms": round(planningMs),
     "scan-planning-ms": round(explain.planningMs),
     "execution-ms": round(written.executionMs),
@@ -98,7 +102,7 @@ function addQueryOptions(command: Command): Command {
       .option("--snapshot <id>", "query this snapshot instead of the current one")
       .option(
         "--explain",
-        "also report (on stderr) files and row groups considered, pruned and read, bytes read, and planning/execution time",
+        "also report (on stderr) files and row groups considered, pruned and read, bytes read, GET requests and bytes fetched from remote storage, and planning/execution time",
       ),
   );
 }
