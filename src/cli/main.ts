@@ -30,6 +30,10 @@ export function buildProgram(): Command {
       "--catalog <uri>",
       "sqlite:PATH | postgres://... | http(s)://REST-URI (env FLOE_CATALOG, default sqlite:<warehouse>/catalog.db)",
     )
+    .option("--config <file>", "JSON config file with warehouse, catalog and s3 settings (env FLOE_CONFIG)")
+    .option("--s3-endpoint <url>", "S3 endpoint for s3:// warehouses (env FLOE_S3_ENDPOINT)")
+    .option("--s3-region <region>", "S3 region (env FLOE_S3_REGION or AWS_REGION)")
+    .option("--s3-path-style", "path-style S3 requests, for most S3-compatible stores (env FLOE_S3_PATH_STYLE)")
     .option("--json", "machine-readable JSON output")
     .option("--debug", "print stack traces on errors")
     .showHelpAfterError()

@@ -156,7 +156,7 @@ test("SQL over the S3 table aggregates inside DuckDB", async () => {
   );
 });
 
-test("the CLI reaches the S3 warehouse with endpoint, region, path style and credentials from the environment", async () => {
+test("the CLI reaches the S3 warehouse with endpoint, region, path style and credentials from the environment, or from flags and a config file", async () => {
   const env = {
     ...process.env,
     FLOE_S3_ENDPOINT: server.endpoint,
@@ -184,7 +184,16 @@ test("the CLI reaches the S3 warehouse with endpoint, region, path style and cre
   );
   assert.match(stdout, /"n":\s*"?5"?/);
 
-  // `floe query element --explain` reports the storage traffic of the lookup.
+  // The same settings from flags and a config file (credentials only there), with none in the
+  // environment; `floe query element --explain` reports the storage traffic of the lookup.
+  const configFile = path.join(scratch, "floe-config.json");
+  writeFileSync(
+    configFile,
+    JSON.stringify({ s3: { accessKeyId: server.config.accessKeyId, secretAccessKey: server.config.secretAccessKey } }),
+  );
+  const bareEnv = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith("FLOE_") && !key.startsWith("AWS_")),
+  );
   const explained = await run(
     process.execPath,
     [
@@ -195,6 +204,13 @@ test("the CLI reaches the S3 warehouse with endpoint, region, path style and cre
       warehouse,
       "--catalog",
       catalogUri,
+      "--config",
+      configFile,
+      "--s3-endpoint",
+      server.endpoint,
+      "--s3-region",
+      "us-east-1",
+      "--s3-path-style",
       "--json",
       "query",
       "element",
@@ -207,9 +223,8 @@ test("the CLI reaches the S3 warehouse with endpoint, region, path style and cre
       "--count",
       "--explain",
     ],
-    { env, cwd: path.join(import.meta.dirname, "..", "..") },
+    { env: bareEnv, cwd: path.join(import.meta.dirname, "..", "..") },
   );
-  // stderr may start with Node's own warnings; the report is the JSON object after them.
   const report = JSON.parse(explained.stderr.slice(explained.stderr.indexOf("{"))) as Record<string, unknown>;
   assert.ok(Number(report["get-requests"]) > 0, explained.stderr);
   assert.ok(Number(report["bytes-fetched"]) > 0, explained.stderr);
