@@ -8,7 +8,7 @@
 import type { Catalog } from "../src/catalog/catalog.ts";
 import { dayNumber, dayString } from "../src/clicks/generator-sql.ts";
 import { createClicksTable } from "../src/clicks/schema.ts";
-import { and, equal, greaterThanOrEqual, lessThan } from "../src/expr/expressions.ts";
+import { type Expression, and, equal, greaterThanOrEqual, lessThan } from "../src/expr/expressions.ts";
 import { joinLocation } from "../src/io/locations.ts";
 import { type DataFile, DataFileContent } from "../src/manifest/types.ts";
 import { planScan } from "../src/scan/plan.ts";
@@ -32,6 +32,17 @@ export interface CommitFigures {
   manifests: number;
   /** Files the planning filter kept (of `commits`). */
   planningKeptFiles: number;
+}
+
+/** An element of a file committed mid-way, over the week holding that file's day. */
+export function planningFilter(start: string, commits: number): Expression {
+  const target = Math.floor(commits / 2);
+  const day = dayNumber(start) + (target % SPREAD_DAYS);
+  return and(
+    equal("element_id", BigInt(target) * ELEMENTS_PER_FILE + 7n),
+    greaterThanOrEqual("event_time", `${dayString(day - 3)}T00:00:00`),
+    lessThan("event_time", `${dayString(day + 4)}T00:00:00`),
+  );
 }
 
 /** A one-row-group DataFile entry for commit `i`: its day partition and element range as bounds. */
@@ -86,14 +97,7 @@ export async function commitFigures(
   }
   const window = Math.min(200, commits);
 
-  // An element of a file committed mid-way, over the week holding that file's day.
-  const target = Math.floor(commits / 2);
-  const day = dayNumber(start) + (target % SPREAD_DAYS);
-  const filter = and(
-    equal("element_id", BigInt(target) * ELEMENTS_PER_FILE + 7n),
-    greaterThanOrEqual("event_time", `${dayString(day - 3)}T00:00:00`),
-    lessThan("event_time", `${dayString(day + 4)}T00:00:00`),
-  );
+  const filter = planningFilter(start, commits);
   let kept = 0;
   let manifests = 0;
   const planning = await repeat(reps, 1, async () => {

@@ -12,59 +12,19 @@ import { mkdir } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { openCatalog } from "../src/catalog/open-catalog.ts";
-import { dayNumber, dayString } from "../src/clicks/generator-sql.ts";
 import { createClicksTable } from "../src/clicks/schema.ts";
 import { isFloeError } from "../src/core/errors.ts";
-import { and, equal, greaterThanOrEqual, lessThan } from "../src/expr/expressions.ts";
-import { joinLocation } from "../src/io/locations.ts";
 import { clearManifestCaches, manifestCacheStats } from "../src/manifest/manifest-cache.ts";
-import { type DataFile, DataFileContent } from "../src/manifest/types.ts";
 import { planScan } from "../src/scan/plan.ts";
-import { toBytes } from "../src/spec/conversions.ts";
 import { Table } from "../src/table/table.ts";
+import { fakeFile, planningFilter } from "./commit-figures.ts";
 import { latency, repeat } from "./stats.ts";
 
 const START = "2025-01-01";
-const SPREAD_DAYS = 100;
-const ELEMENTS_PER_FILE = 100n;
-const MICROS_PER_DAY = 86_400_000_000n;
 
 function flag(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
   return at >= 0 && process.argv[at + 1] !== undefined ? process.argv[at + 1] : fallback;
-}
-
-/** A one-row-group DataFile entry for commit `i`: its day partition and element range as bounds. */
-function fakeFile(location: string, i: number): DataFile {
-  const day = dayNumber(START) + (i % SPREAD_DAYS);
-  const firstElement = BigInt(i) * ELEMENTS_PER_FILE + 1n;
-  const dayMicros = BigInt(day) * MICROS_PER_DAY;
-  return {
-    content: DataFileContent.Data,
-    filePath: joinLocation(location, "data", `event_time_day=${dayString(day)}`, `bench-${i}.parquet`),
-    fileFormat: "PARQUET",
-    partition: [day],
-    recordCount: 1000n,
-    fileSizeInBytes: 60_000n,
-    valueCounts: new Map([
-      [4, 1000n],
-      [8, 1000n],
-    ]),
-    nullValueCounts: new Map([
-      [4, 0n],
-      [8, 0n],
-    ]),
-    lowerBounds: new Map([
-      [4, toBytes("long", firstElement)],
-      [8, toBytes("timestamp", dayMicros)],
-    ]),
-    upperBounds: new Map([
-      [4, toBytes("long", firstElement + ELEMENTS_PER_FILE - 1n)],
-      [8, toBytes("timestamp", dayMicros + MICROS_PER_DAY - 1n)],
-    ]),
-    sortOrderId: 1,
-    specId: 0,
-  };
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
@@ -89,7 +49,10 @@ async function main(): Promise<void> {
     if (made < commits) {
       const started = performance.now();
       for (let i = made; i < commits; i++) {
-        await table.newAppend().appendFile(fakeFile(table.location(), i)).commit();
+        await table
+          .newAppend()
+          .appendFile(fakeFile(table.location(), START, i))
+          .commit();
         if ((i + 1) % 100 === 0)
           console.log(`commit ${i + 1}/${commits} (${Math.round(performance.now() - started)} ms)`);
       }
@@ -97,13 +60,7 @@ async function main(): Promise<void> {
       clearManifestCaches();
     }
 
-    const target = Math.floor(commits / 2);
-    const day = dayNumber(START) + (target % SPREAD_DAYS);
-    const filter = and(
-      equal("element_id", BigInt(target) * ELEMENTS_PER_FILE + 7n),
-      greaterThanOrEqual("event_time", `${dayString(day - 3)}T00:00:00`),
-      lessThan("event_time", `${dayString(day + 4)}T00:00:00`),
-    );
+    const filter = planningFilter(START, commits);
     const plan = () => planScan(table.io, table.metadata, { filter });
 
     let started = performance.now();
