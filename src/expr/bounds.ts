@@ -58,3 +58,37 @@ export function anyWithin(
   if (lo >= values.length) return false;
   return upper === undefined || compareValues(type, values[lo], upper) <= 0;
 }
+
+/** The ordered comparisons whose match a [lower, upper] range can rule out. */
+export type RangeOp = "lt" | "lt-eq" | "gt" | "gt-eq" | "eq" | "in";
+
+/**
+ * Whether some value in [lower, upper] (an absent bound is open) might satisfy `op` against the
+ * literal (or, for `in`, one of the sorted distinct literals). NaN bounds prove nothing.
+ */
+export function rangeMightMatch(
+  type: PrimitiveType,
+  op: RangeOp,
+  literal: Literal | readonly Literal[],
+  lower: Literal | undefined,
+  upper: Literal | undefined,
+): boolean {
+  if (isNaNValue(lower) || isNaNValue(upper)) return true;
+  if (op === "in") return anyWithin(type, literal as readonly Literal[], lower, upper);
+  const lit = literal as Literal;
+  // A missing bound allows anything; otherwise the comparison of bound and literal must leave room.
+  const lowerAllows = (ok: (cmp: number) => boolean) => lower === undefined || ok(compareValues(type, lower, lit));
+  const upperAllows = (ok: (cmp: number) => boolean) => upper === undefined || ok(compareValues(type, upper, lit));
+  switch (op) {
+    case "lt":
+      return lowerAllows((cmp) => cmp < 0);
+    case "lt-eq":
+      return lowerAllows((cmp) => cmp <= 0);
+    case "gt":
+      return upperAllows((cmp) => cmp > 0);
+    case "gt-eq":
+      return upperAllows((cmp) => cmp >= 0);
+    case "eq":
+      return lowerAllows((cmp) => cmp <= 0) && upperAllows((cmp) => cmp >= 0);
+  }
+}

@@ -5,17 +5,16 @@
  * field's null/NaN flags and value bounds, as the reference implementation's ManifestEvaluator.
  */
 
-import { compareValues } from "../spec/compare.ts";
 import type { PartitionSpec } from "../spec/partition-spec.ts";
 import { partitionType } from "../spec/partitioning.ts";
 import type { Schema } from "../spec/types.ts";
 import { bind } from "./bind.ts";
 import type { BoundExpression, BoundPredicate } from "./bound.ts";
-import { anyWithin, boundStartsWith, comparePrefix, decodeBound, isNaNValue, utf8 } from "./bounds.ts";
-import type { Expression, } from "./expressions.ts";
+import { boundStartsWith, comparePrefix, decodeBound, type RangeOp, rangeMightMatch, utf8 } from "./bounds.ts";
+import type { Expression } from "./expressions.ts";
 import { isFloatingType } from "./literals.ts";
 import { inclusiveProjection } from "./projection.ts";
-import { evaluateTree, } from "./visit.ts";
+import { evaluateTree } from "./visit.ts";
 
 /** A manifest-list partition field summary (structurally the manifest module's FieldSummary). */
 export interface PartitionFieldSummaryLike {
@@ -83,22 +82,7 @@ function predicateMightMatch(pred: BoundPredicate, summary: PartitionFieldSummar
   }
   const lower = decodeBound(type, summary.lowerBound);
   const upper = decodeBound(type, summary.upperBound);
-  if (isNaNValue(lower) || isNaNValue(upper)) return true;
-  if ("values" in pred) return anyWithin(type, pred.values, lower, upper);
-  const lit = pred.value;
-  // A missing bound allows anything; otherwise the comparison of bound and literal must leave room.
-  const lowerAllows = (ok: (cmp: number) => boolean) => lower === undefined || ok(compareValues(type, lower, lit));
-  const upperAllows = (ok: (cmp: number) => boolean) => upper === undefined || ok(compareValues(type, upper, lit));
-  switch (pred.op) {
-    case "lt":
-      return lowerAllows((c) => c < 0);
-    case "lt-eq":
-      return lowerAllows((c) => c <= 0);
-    case "gt":
-      return upperAllows((c) => c > 0);
-    case "gt-eq":
-      return upperAllows((c) => c >= 0);
-    case "eq":
-      return lowerAllows((c) => c <= 0) && upperAllows((c) => c >= 0);
-  }
+  return "values" in pred
+    ? rangeMightMatch(type, "in", pred.values, lower, upper)
+    : rangeMightMatch(type, pred.op as RangeOp, pred.value, lower, upper);
 }

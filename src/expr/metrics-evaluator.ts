@@ -13,11 +13,19 @@ import { compareValues } from "../spec/compare.ts";
 import type { Schema } from "../spec/types.ts";
 import { bind } from "./bind.ts";
 import type { BoundExpression, BoundPredicate } from "./bound.ts";
-import { anyWithin, boundStartsWith, comparePrefix, isNaNValue, utf8 } from "./bounds.ts";
-import type { Expression, } from "./expressions.ts";
+import {
+  anyWithin,
+  boundStartsWith,
+  comparePrefix,
+  isNaNValue,
+  type RangeOp,
+  rangeMightMatch,
+  utf8,
+} from "./bounds.ts";
+import type { Expression } from "./expressions.ts";
 import { ColumnFacts, type FileMetricsLike } from "./file-metrics.ts";
 import { rewriteNot } from "./simplify.ts";
-import { evaluateTree, } from "./visit.ts";
+import { evaluateTree } from "./visit.ts";
 
 export type { FileMetricsLike } from "./file-metrics.ts";
 
@@ -93,24 +101,9 @@ function rowsMightMatch(pred: BoundPredicate, file: FileMetricsLike): boolean {
   const type = pred.ref.type;
   const lower = c.lower;
   const upper = c.upper;
-  if (isNaNValue(lower) || isNaNValue(upper)) return true;
-  if ("values" in pred) return anyWithin(type, pred.values, lower, upper);
-  const lit = pred.value;
-  // A missing bound allows anything; otherwise the comparison of bound and literal must leave room.
-  const lowerAllows = (ok: (cmp: number) => boolean) => lower === undefined || ok(compareValues(type, lower, lit));
-  const upperAllows = (ok: (cmp: number) => boolean) => upper === undefined || ok(compareValues(type, upper, lit));
-  switch (pred.op) {
-    case "lt":
-      return lowerAllows((cmp) => cmp < 0);
-    case "lt-eq":
-      return lowerAllows((cmp) => cmp <= 0);
-    case "gt":
-      return upperAllows((cmp) => cmp > 0);
-    case "gt-eq":
-      return upperAllows((cmp) => cmp >= 0);
-    case "eq":
-      return lowerAllows((cmp) => cmp <= 0) && upperAllows((cmp) => cmp >= 0);
-  }
+  return "values" in pred
+    ? rangeMightMatch(type, "in", pred.values, lower, upper)
+    : rangeMightMatch(type, pred.op as RangeOp, pred.value, lower, upper);
 }
 
 function rowsMustMatch(pred: BoundPredicate, file: FileMetricsLike): boolean {

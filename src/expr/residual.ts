@@ -10,7 +10,7 @@ import { partitionType } from "../spec/partitioning.ts";
 import type { Schema, Value } from "../spec/types.ts";
 import { bind } from "./bind.ts";
 import type { BoundExpression, BoundPredicate } from "./bound.ts";
-import { alwaysFalse, alwaysTrue, type Expression, } from "./expressions.ts";
+import { alwaysFalse, alwaysTrue, type Expression } from "./expressions.ts";
 import { projectionsOf } from "./projection.ts";
 import { evaluate } from "./row-evaluator.ts";
 import { rewriteNot } from "./simplify.ts";

@@ -11,9 +11,9 @@ import { compareValues } from "../spec/compare.ts";
 import type { StructType, Value } from "../spec/types.ts";
 import { bind } from "./bind.ts";
 import type { BoundExpression, BoundPredicate, Literal } from "./bound.ts";
-import type { Expression, } from "./expressions.ts";
+import type { Expression } from "./expressions.ts";
 import { rewriteNot } from "./simplify.ts";
-import { evaluateTree, } from "./visit.ts";
+import { evaluateTree } from "./visit.ts";
 
 /** A row: values in struct field order, nested structs as nested arrays (null for a null struct). */
 export type StructLike = readonly (Value | StructLike)[];
