@@ -6,6 +6,7 @@
  */
 import { badInput, commitConflict, isFloeError, notFound } from "../core/errors.ts";
 import { newUuid } from "../core/ids.ts";
+import { syncDeferredWrites } from "../io/deferred-sync.ts";
 import type { FileIO } from "../io/file-io.ts";
 import { applyUpdates } from "../spec/apply-updates.ts";
 import { PARTITION_DATA_ID_START } from "../spec/partition-spec.ts";
@@ -126,6 +127,8 @@ export async function prepareCommit(input: Omit<CommitTableInput, "swap">): Prom
   const expectedLocation = current?.metadataLocation ?? null;
   const newLocation = newMetadataLocation(metadata, expectedLocation);
   await writeMetadataFile(io, newLocation, metadata);
+  // The barrier before publishing: this commit's data files, manifests and metadata file become durable.
+  await syncDeferredWrites();
   return {
     expectedLocation,
     newLocation,

@@ -2,10 +2,12 @@
  * FileIO over the local filesystem. Accepts "/abs/path" and file: URLs ("file:///abs",
  * "file:/abs", "file://localhost/abs") and lists in the same style it was given.
  *
- * Every write goes to a temporary file in the target directory, is fsynced, and only then appears
- * under its final name, so readers see either no file or the whole file. Creating (overwrite false)
- * hard-links the temporary file to the final name: link() fails with EEXIST when the name is taken,
- * which makes "create if absent" atomic even between processes racing for the same path.
+ * Every write goes to a temporary file in the target directory and only then appears under its
+ * final name, so readers see either no file or the whole file. Durability is deferred to the
+ * commit's barrier (deferred-sync.ts): the file is recorded there instead of fsynced here.
+ * Creating (overwrite false) hard-links the temporary file to the final name: link() fails with
+ * EEXIST when the name is taken, which makes "create if absent" atomic even between processes
+ * racing for the same path.
  */
 import { randomUUID } from "node:crypto";
 import type { Dirent } from "node:fs";
@@ -13,6 +15,7 @@ import { link, mkdir, open, readFile, readdir, rename, stat, unlink } from "node
 import path from "node:path";
 import { FloeError, alreadyExists, badInput, ioError, notFound } from "../core/errors.ts";
 import { checkFileLocation, checkRange } from "./arguments.ts";
+import { deferSync } from "./deferred-sync.ts";
 import type { FileIO, FileInfo, WriteOptions } from "./file-io.ts";
 import { locationHead, parseLocation } from "./locations.ts";
 
@@ -172,13 +175,12 @@ export class LocalFileIO implements FileIO {
       const handle = await open(temp, "wx");
       try {
         await fill(handle);
-        await handle.sync();
       } finally {
         await handle.close();
       }
       if (options.overwrite === true) await rename(temp, file);
       else await createFrom(temp, file, location);
-      await syncDirectory(directory);
+      deferSync(file);
     } catch (error) {
       await unlink(temp).catch(() => undefined);
       throw writeError(location, error);
@@ -210,20 +212,6 @@ async function createFrom(temp: string, file: string, location: string): Promise
       return;
     }
     throw error;
-  }
-}
-
-/** Makes the new directory entry durable; best effort, as not every platform can fsync a directory. */
-async function syncDirectory(directory: string): Promise<void> {
-  try {
-    const handle = await open(directory, "r");
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Durability of the rename is a bonus; the write itself already succeeded.
   }
 }
 

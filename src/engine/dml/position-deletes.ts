@@ -11,6 +11,7 @@ import { createReadStream } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { validation } from "../../core/errors.ts";
+import { deferSync } from "../../io/deferred-sync.ts";
 import type { FileIO } from "../../io/file-io.ts";
 import { joinLocation, parseLocation } from "../../io/locations.ts";
 import { type DataFile, DataFileContent } from "../../manifest/types.ts";
@@ -85,8 +86,10 @@ export async function writePositionDeletes(
            FIELD_IDS {file_path: ${POSITION_DELETE_FILE_PATH_ID}, pos: ${POSITION_DELETE_POS_ID}}, RETURN_STATS)`,
       );
       try {
-        if (local) await rename(staged, finalPath);
-        else await io.writeStream(location, createReadStream(staged));
+        if (local) {
+          await rename(staged, finalPath);
+          deferSync(finalPath);
+        } else await io.writeStream(location, createReadStream(staged));
         written.push(location);
       } finally {
         await rm(staged, { force: true });

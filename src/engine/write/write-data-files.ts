@@ -31,6 +31,7 @@ import { createReadStream } from "node:fs";
 import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { badInput, validation } from "../../core/errors.ts";
+import { deferSync } from "../../io/deferred-sync.ts";
 import type { FileIO } from "../../io/file-io.ts";
 import { joinLocation, parseLocation } from "../../io/locations.ts";
 import { type DataFile, DataFileContent } from "../../manifest/types.ts";
@@ -385,6 +386,7 @@ async function finishFile(engine: Engine, io: FileIO, file: ReturnedFile, ctx: F
     const finalPath = parseLocation(finalLocation).path;
     await mkdir(path.dirname(finalPath), { recursive: true });
     await rename(staged, finalPath);
+    deferSync(finalPath);
     ctx.written.push(finalLocation);
   } else {
     ctx.written.push(finalLocation);
