@@ -7,8 +7,10 @@ import { Command, CommanderError } from "commander";
 import { ERROR_KIND_TABLE, FloeError } from "../core/errors.ts";
 import { registerAuditCommand } from "./commands/audit.ts";
 import { registerClicksCommands } from "./commands/clicks.ts";
+import { registerDeleteCommand } from "./commands/delete.ts";
 import { registerDemoCommand } from "./commands/demo.ts";
 import { registerIngestCommand } from "./commands/ingest.ts";
+import { registerMergeCommand } from "./commands/merge.ts";
 import { registerNamespaceCommands } from "./commands/namespace.ts";
 import { registerPrincipalCommands } from "./commands/principal.ts";
 import { registerQueryCommands } from "./commands/query.ts";
@@ -17,6 +19,7 @@ import { addServeAuthOptions, serveAuth } from "./commands/serve-auth.ts";
 import { registerSnapshotCommands } from "./commands/snapshots.ts";
 import { registerSqlCommand } from "./commands/sql.ts";
 import { registerTableCommands } from "./commands/table.ts";
+import { registerUpdateCommand } from "./commands/update.ts";
 import type { GlobalOptions } from "./context.ts";
 
 export function buildProgram(): Command {
@@ -45,6 +48,9 @@ export function buildProgram(): Command {
   registerQueryCommands(program);
   registerClicksCommands(program);
   registerIngestCommand(program);
+  registerDeleteCommand(program);
+  registerUpdateCommand(program);
+  registerMergeCommand(program);
   registerDemoCommand(program);
   addServeAuthOptions(registerServeCommand(program, serveAuth));
   registerPrincipalCommands(program);

@@ -31,5 +31,6 @@ export async function deleteWhere(
     newRowsSql: () => null,
     fileCache: options.fileCache,
     summary: options.summary,
+    dryRun: options.dryRun,
   });
 }

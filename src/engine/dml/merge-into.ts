@@ -127,6 +127,7 @@ export async function mergeInto(
         : undefined,
       fileCache: options.fileCache,
       summary: options.summary,
+      dryRun: options.dryRun,
     });
   } finally {
     await engine.run(`DROP TABLE IF EXISTS ${source}`).catch(() => undefined);

@@ -45,6 +45,8 @@ export interface DmlOptions {
   fileCache?: FileCache;
   /** Extra snapshot summary properties. */
   summary?: Record<string, string>;
+  /** Count the rows the command would change, then stop: nothing is written or committed (file counts stay 0). */
+  dryRun?: boolean;
 }
 
 /** What a row-level command did. */
@@ -91,6 +93,8 @@ export interface RowChangeRequest {
   check?(target: string): Promise<void>;
   fileCache?: FileCache;
   summary?: Record<string, string>;
+  /** Stop after counting the rows (see DmlOptions.dryRun). */
+  dryRun?: boolean;
 }
 
 /** A SELECT list producing the schema's columns in order, each cast to its type: `exprFor` gives the value SQL. */
@@ -173,6 +177,7 @@ export async function applyRowChanges(engine: Engine, table: Table, request: Row
     if (request.changedAre === "deleted") result.rowsDeleted = changedCount + wholeRows;
     else result.rowsUpdated = changedCount;
     if (request.insertedCountSql) result.rowsInserted = await count(engine, request.insertedCountSql(target));
+    if (request.dryRun) return result;
 
     const affectedPaths = new Set(
       (await engine.all<{ f: string }>(`SELECT DISTINCT ${ROW_FILE} AS f FROM ${changed}`)).map((row) => row.f),

@@ -51,5 +51,6 @@ export async function updateWhere(
       `SELECT ${castColumns(schema, newValue)} FROM ${target} AS __floe_target WHERE ${resolved.sql}`,
     fileCache: options.fileCache,
     summary: options.summary,
+    dryRun: options.dryRun,
   });
 }
