@@ -22,6 +22,12 @@ import {
 } from "./auth-hooks.ts";
 import { type RouteDeps, type ServerContext, type ServerEnv, jsonResponse } from "./context.ts";
 import { RestError, errorBody, toErrorModel } from "./errors.ts";
+import {
+  IDEMPOTENT_ROUTES,
+  type IdempotencyOptions,
+  advertisedLifetime,
+  idempotencyMiddleware,
+} from "./idempotency.ts";
 import { type Logger, silentLogger } from "./logger.ts";
 import { registerConfigRoute } from "./routes/config.ts";
 import { registerNamespaceRoutes } from "./routes/namespaces.ts";
@@ -43,6 +49,8 @@ export interface CatalogAppOptions {
   /** GET /v1/config `defaults` and `overrides`. */
   configDefaults?: Record<string, string>;
   configOverrides?: Record<string, string>;
+  /** Idempotency-Key support (stored responses replayed for retries); off when absent. */
+  idempotency?: IdempotencyOptions;
 }
 
 /** Paths of the catalog routes (relative to /v1 or /v1/{prefix}) and the methods each accepts. */
@@ -85,8 +93,13 @@ const methodNotAllowed = (methods: string[]) => (c: ServerContext) => {
 };
 
 /** The catalog routes, to be mounted at /v1 and /v1/{prefix}. */
-function catalogRoutes(deps: RouteDeps): Hono<ServerEnv> {
+function catalogRoutes(deps: RouteDeps, idempotency: IdempotencyOptions | undefined): Hono<ServerEnv> {
   const api = new Hono<ServerEnv>();
+  // Registered first, so it wraps the route: a replay answers without the route running.
+  if (idempotency !== undefined) {
+    const keys = idempotencyMiddleware(idempotency, deps.logger);
+    for (const [method, path] of IDEMPOTENT_ROUTES) api.on(method, path, keys);
+  }
   registerNamespaceRoutes(api, deps);
   registerTableRoutes(api, deps);
   registerTransactionRoutes(api, deps);
@@ -105,6 +118,7 @@ export function createCatalogApp(options: CatalogAppOptions): Hono<ServerEnv> {
     configDefaults: options.configDefaults ?? {},
     configOverrides: options.configOverrides ?? {},
     prefix: options.prefix,
+    idempotencyKeyLifetime: options.idempotency === undefined ? undefined : advertisedLifetime(options.idempotency),
   };
   const { logger } = deps;
   const app = new Hono<ServerEnv>();
@@ -156,6 +170,7 @@ export function createCatalogApp(options: CatalogAppOptions): Hono<ServerEnv> {
         durationMs: Math.round((performance.now() - started) * 10) / 10,
         principal: state.principal?.name ?? null,
         operation: state.operation,
+        ...(state.idempotentReplay ? { idempotentReplay: true } : {}),
       },
       "request",
     );
@@ -243,7 +258,7 @@ export function createCatalogApp(options: CatalogAppOptions): Hono<ServerEnv> {
 
   registerConfigRoute(app, deps);
   app.all("/v1/config", methodNotAllowed(["GET", "HEAD"]));
-  const api = catalogRoutes(deps);
+  const api = catalogRoutes(deps, options.idempotency);
   app.route("/v1", api);
   if (options.prefix !== undefined) app.route(`/v1/${options.prefix}`, api);
 

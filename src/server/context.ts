@@ -21,6 +21,8 @@ export interface RequestState {
   errorContext: ErrorContext;
   /** Set by the error handler. */
   error?: { kind: string; message: string; status: number };
+  /** The response is a stored one, replayed for a retried Idempotency-Key; nothing ran. */
+  idempotentReplay?: boolean;
 }
 
 /** Hono environment of the catalog app. */
@@ -41,6 +43,8 @@ export interface RouteDeps {
   configDefaults: Record<string, string>;
   configOverrides: Record<string, string>;
   prefix?: string;
+  /** GET /v1/config `idempotency-key-lifetime`; absent when the server keeps no keys. */
+  idempotencyKeyLifetime?: string;
 }
 
 /** Names the operation (for audit and logs) and how its errors read; call first in every route. */

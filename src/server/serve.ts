@@ -9,6 +9,7 @@ import { serve } from "@hono/node-server";
 import type { Catalog } from "../catalog/catalog.ts";
 import { createCatalogApp } from "./app.ts";
 import type { AuditSink, Authorizer } from "./auth-hooks.ts";
+import type { IdempotencyOptions } from "./idempotency.ts";
 import { type Logger, silentLogger } from "./logger.ts";
 
 /** Options of startServer. */
@@ -25,6 +26,8 @@ export interface StartServerOptions {
   maxBodyBytes?: number;
   configDefaults?: Record<string, string>;
   configOverrides?: Record<string, string>;
+  /** Idempotency-Key support; off when absent. */
+  idempotency?: IdempotencyOptions;
   /** How long close() waits for in-flight requests before cutting connections (default 30 s). */
   shutdownGraceMs?: number;
 }

@@ -12,6 +12,7 @@ import { joinLocation } from "../../src/io/locations.ts";
 import type { PartitionSpec } from "../../src/spec/partition-spec.ts";
 import type { Snapshot } from "../../src/spec/snapshot.ts";
 import type { SortOrder } from "../../src/spec/sort-order.ts";
+import type { TableMetadata } from "../../src/spec/table-metadata.ts";
 import type { Schema } from "../../src/spec/types.ts";
 import type { TableUpdate } from "../../src/spec/updates.ts";
 
@@ -75,6 +76,28 @@ export const appendUpdates = (snapshot: Snapshot): TableUpdate[] => [
   { action: "add-snapshot", snapshot },
   { action: "set-snapshot-ref", "ref-name": "main", type: "branch", "snapshot-id": snapshot["snapshot-id"] },
 ];
+
+/**
+ * The updates that build `staged` (what stageCreateTable returned) from nothing, as a client's
+ * create transaction sends them with an assert-create requirement.
+ */
+export function stagedCreateUpdates(staged: TableMetadata): TableUpdate[] {
+  const schema = staged.schemas.find((s) => s["schema-id"] === staged["current-schema-id"])!;
+  const spec = staged["partition-specs"].find((s) => s["spec-id"] === staged["default-spec-id"])!;
+  const order = staged["sort-orders"].find((o) => o["order-id"] === staged["default-sort-order-id"])!;
+  return [
+    { action: "assign-uuid", uuid: staged["table-uuid"] },
+    { action: "upgrade-format-version", "format-version": staged["format-version"] },
+    { action: "add-schema", schema, "last-column-id": staged["last-column-id"] },
+    { action: "set-current-schema", "schema-id": -1 },
+    { action: "add-spec", spec },
+    { action: "set-default-spec", "spec-id": -1 },
+    { action: "add-sort-order", "sort-order": order },
+    { action: "set-default-sort-order", "sort-order-id": -1 },
+    { action: "set-location", location: staged.location },
+    { action: "set-properties", updates: { ...staged.properties } },
+  ];
+}
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -573,6 +596,133 @@ export function runCatalogConformance(name: string, setup: () => Promise<Catalog
       assert.equal(await cleanTable.io.exists(written[1]), false, "dropped from the log, so deleted");
       assert.equal(await cleanTable.io.exists(written[2]), true, "still in the log");
       assert.equal(await cleanTable.io.exists(written[3]), true, "current");
+    });
+
+    // ---- staged creates and multi-table commits ----
+
+    // Every catalog floe has implements both optional methods; one that stops doing so fails here.
+    const stageCreate = () => {
+      const c = catalog();
+      assert.ok(c.stageCreateTable, `catalog ${c.name} implements stageCreateTable`);
+      return c.stageCreateTable.bind(c);
+    };
+    const commitTransaction = () => {
+      const c = catalog();
+      assert.ok(c.commitTransaction, `catalog ${c.name} implements commitTransaction`);
+      return c.commitTransaction.bind(c);
+    };
+
+    test("stageCreateTable creates nothing; an assert-create commit of its metadata creates the table", async () => {
+      await catalog().createNamespace(["web"]);
+      const identifier = id(["web"], "staged");
+      const staged = await stageCreate()(identifier, {
+        schema: EVENTS_SCHEMA,
+        partitionSpec: DAY_SPEC,
+        sortOrder: ELEMENT_ORDER,
+        properties: { owner: "web" },
+      });
+      assert.equal(staged.location, joinLocation(fixture!.warehouse, "web", "staged"));
+      assert.equal(staged.properties.owner, "web");
+      assert.equal(await catalog().tableExists(identifier), false);
+      assert.deepEqual(await catalog().listTables(["web"]), []);
+
+      const created = await catalog().commitTable(
+        identifier,
+        [{ type: "assert-create" }],
+        [...stagedCreateUpdates(staged), { action: "set-properties", updates: { added: "in-create" } }],
+      );
+      assert.equal(created.metadata["table-uuid"], staged["table-uuid"]);
+      assert.equal(created.metadata.location, staged.location);
+      assert.match(created.metadataLocation, /\/00000-[0-9a-f-]{36}\.metadata\.json$/);
+      assert.equal(created.metadata.properties.owner, "web");
+      assert.equal(created.metadata.properties.added, "in-create");
+      assert.deepEqual(created.metadata.schemas, staged.schemas);
+      assert.deepEqual(created.metadata["partition-specs"], staged["partition-specs"]);
+      assert.deepEqual(created.metadata["sort-orders"], staged["sort-orders"]);
+      assert.deepEqual(created.metadata["metadata-log"], []);
+      assert.equal((await catalog().loadTable(identifier)).metadataLocation, created.metadataLocation);
+
+      await assertRejectsKind(
+        catalog().commitTable(identifier, [{ type: "assert-create" }], stagedCreateUpdates(staged)),
+        "commit-conflict",
+        "assert-create",
+      );
+      await assertRejectsKind(stageCreate()(identifier, { schema: EVENTS_SCHEMA }), "already-exists", "web.staged");
+      await assertRejectsKind(stageCreate()(id(["missing"], "t"), { schema: EVENTS_SCHEMA }), "not-found", "missing");
+    });
+
+    test("commitTransaction changes every table, or none when one requirement fails or a table is missing", async () => {
+      const [a, b] = [id(["web"], "a"), id(["web"], "b")];
+      const createdA = await createEvents(a);
+      const createdB = await createEvents(b);
+      const snapshot = nextSnapshot(createdB);
+      const results = await commitTransaction()([
+        {
+          identifier: a,
+          requirements: [{ type: "assert-table-uuid", uuid: createdA.metadata["table-uuid"] }],
+          updates: [{ action: "set-properties", updates: { both: "yes" } }],
+        },
+        {
+          identifier: b,
+          requirements: [{ type: "assert-ref-snapshot-id", ref: "main", "snapshot-id": null }],
+          updates: appendUpdates(snapshot),
+        },
+      ]);
+      assert.deepEqual(
+        results.map((table) => table.identifier),
+        [a, b],
+      );
+      assert.equal(results[0].metadata.properties.both, "yes");
+      assert.equal(results[1].metadata["current-snapshot-id"], snapshot["snapshot-id"]);
+      assert.equal((await catalog().loadTable(a)).metadataLocation, results[0].metadataLocation);
+      assert.equal((await catalog().loadTable(b)).metadataLocation, results[1].metadataLocation);
+
+      const setPartial = {
+        identifier: a,
+        requirements: [],
+        updates: [{ action: "set-properties" as const, updates: { partial: "yes" } }],
+      };
+      await assertRejectsKind(
+        commitTransaction()([
+          setPartial,
+          {
+            identifier: b,
+            requirements: [{ type: "assert-current-schema-id", "current-schema-id": 99 }],
+            updates: [{ action: "set-properties", updates: { partial: "yes" } }],
+          },
+        ]),
+        "commit-conflict",
+        "web.b",
+        "assert-current-schema-id",
+      );
+      await assertRejectsKind(
+        commitTransaction()([setPartial, { ...setPartial, identifier: id(["web"], "ghost") }]),
+        "not-found",
+        "web.ghost",
+      );
+      await assertRejectsKind(commitTransaction()([setPartial, setPartial]), "bad-input", "web.a");
+      const [afterA, afterB] = [await catalog().loadTable(a), await catalog().loadTable(b)];
+      assert.equal(afterA.metadataLocation, results[0].metadataLocation, "a is unchanged");
+      assert.equal(afterB.metadataLocation, results[1].metadataLocation, "b is unchanged");
+      assert.equal(afterA.metadata.properties.partial, undefined);
+    });
+
+    test("a staged create commits in one transaction with another table's change", async () => {
+      const existing = id(["web"], "existing");
+      await createEvents(existing);
+      const fresh = id(["web"], "fresh");
+      const staged = await stageCreate()(fresh, { schema: EVENTS_SCHEMA });
+      const [created, updated] = await commitTransaction()([
+        { identifier: fresh, requirements: [{ type: "assert-create" }], updates: stagedCreateUpdates(staged) },
+        {
+          identifier: existing,
+          requirements: [],
+          updates: [{ action: "set-properties", updates: { with: "create" } }],
+        },
+      ]);
+      assert.equal(created.metadata["table-uuid"], staged["table-uuid"]);
+      assert.equal(updated.metadata.properties.with, "create");
+      assert.deepEqual(await catalog().listTables(["web"]), [existing, fresh]);
     });
 
     test("invalid identifiers are bad-input", async () => {

@@ -2,7 +2,8 @@
  * The REST catalog client's protocol behaviour, against a small scripted HTTP server on loopback:
  * config merging and prefixes, OAuth2 token fetch / renewal / 401 retry, static tokens, error
  * mapping, exact int64 on the wire, namespace encoding, vended S3 credentials (used for real
- * against a local S3 server) and SigV4 signing (checked by an independent signature computation).
+ * against a local S3 server), SigV4 signing (checked by an independent signature computation),
+ * stage-create and multi-table commits on the wire, and Idempotency-Keys with resends.
  * The full Catalog behaviour through floe's own server is rest-catalog.test.ts.
  */
 import assert from "node:assert/strict";
@@ -28,7 +29,14 @@ interface Seen {
   body: string;
 }
 
-type Handler = (request: Seen) => { status: number; body?: unknown; raw?: string };
+type Handler = (request: Seen) => {
+  status: number;
+  body?: unknown;
+  raw?: string;
+  headers?: Record<string, string>;
+  /** Drop the connection without answering (the request did reach the server). */
+  hangUp?: boolean;
+};
 
 /** A loopback HTTP server answering with `handler`, recording every request. */
 async function scriptedServer(handler: Handler): Promise<{ uri: string; seen: Seen[]; close(): Promise<void> }> {
@@ -47,8 +55,12 @@ async function scriptedServer(handler: Handler): Promise<{ uri: string; seen: Se
       };
       seen.push(request);
       const answer = handler(request);
+      if (answer.hangUp) {
+        req.socket.destroy();
+        return;
+      }
       const text = answer.raw ?? (answer.body === undefined ? "" : stringifyJson(answer.body));
-      res.writeHead(answer.status, text ? { "Content-Type": "application/json" } : {});
+      res.writeHead(answer.status, { ...(text ? { "Content-Type": "application/json" } : {}), ...answer.headers });
       res.end(text);
     });
   });
@@ -260,6 +272,204 @@ describe("REST client: errors and wire format", () => {
       assert.equal(committed.metadata["current-snapshot-id"], big);
       assert.equal(committed.metadata.snapshots[0]["snapshot-id"], big);
       assert.equal(committed.metadataLocation, `${location}/metadata/00001.metadata.json`);
+      await catalog.close();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("REST client: stage-create and multi-table commits", () => {
+  test("stageCreateTable posts stage-create: true and returns the metadata of a table that does not exist", async () => {
+    const location = "memory://wh/web/staged";
+    const server = await scriptedServer((request) => {
+      if (request.path === "/v1/config") return { status: 200, body: { defaults: {}, overrides: {} } };
+      return { status: 200, body: { metadata: metadataJson(location), config: {} } };
+    });
+    try {
+      const catalog = await RestCatalog.open({ uri: server.uri, io: new MemoryFileIO() });
+      const staged = await catalog.stageCreateTable({ namespace: ["web"], name: "staged" }, { schema: EVENTS_SCHEMA });
+      assert.equal(staged.location, location);
+      const sent = server.seen.at(-1)!;
+      assert.equal(sent.method, "POST");
+      assert.equal(sent.path, "/v1/namespaces/web/tables");
+      const body = parseJson(sent.body) as { [key: string]: JsonValue };
+      assert.equal(body["stage-create"], true);
+      assert.equal(body.name, "staged");
+      await catalog.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("commitTransaction posts table-changes, loads the tables after the 204, and maps any 409 to a conflict", async () => {
+    const location = "memory://wh/web/a";
+    let conflict = false;
+    const server = await scriptedServer((request) => {
+      if (request.path === "/v1/config") return { status: 200, body: { defaults: {}, overrides: { prefix: "p" } } };
+      if (request.path === "/v1/p/transactions/commit")
+        return conflict
+          ? { status: 409, body: errorBody(409, "SomeOtherServersConflict", "table web.a changed") }
+          : { status: 204 };
+      return {
+        status: 200,
+        body: { "metadata-location": `${location}/metadata/00001.metadata.json`, metadata: metadataJson(location) },
+      };
+    });
+    try {
+      const catalog = await RestCatalog.open({ uri: server.uri, io: new MemoryFileIO() });
+      const commits = [
+        {
+          identifier: { namespace: ["web"], name: "a" },
+          requirements: [{ type: "assert-table-uuid" as const, uuid: "u-1" }],
+          updates: [{ action: "set-properties" as const, updates: { k: "v" } }],
+        },
+        { identifier: { namespace: ["web", "sub"], name: "b" }, requirements: [], updates: [] },
+      ];
+      const tables = await catalog.commitTransaction(commits);
+      const post = server.seen.find((request) => request.method === "POST")!;
+      assert.equal(post.path, "/v1/p/transactions/commit");
+      assert.deepEqual(parseJson(post.body), {
+        "table-changes": [
+          {
+            identifier: { namespace: ["web"], name: "a" },
+            requirements: [{ type: "assert-table-uuid", uuid: "u-1" }],
+            updates: [{ action: "set-properties", updates: { k: "v" } }],
+          },
+          { identifier: { namespace: ["web", "sub"], name: "b" }, requirements: [], updates: [] },
+        ],
+      });
+      assert.deepEqual(
+        server.seen.slice(-2).map((request) => `${request.method} ${request.path}`),
+        ["GET /v1/p/namespaces/web/tables/a", "GET /v1/p/namespaces/web%1Fsub/tables/b"],
+      );
+      assert.deepEqual(
+        tables.map((table) => table.metadataLocation),
+        [`${location}/metadata/00001.metadata.json`, `${location}/metadata/00001.metadata.json`],
+      );
+      conflict = true;
+      await assert.rejects(catalog.commitTransaction(commits), (error: unknown) => {
+        assert.ok(isFloeError(error, "commit-conflict"), String(error));
+        assert.equal(error.retryable, true);
+        assert.match(error.message, /web\.a changed/);
+        return true;
+      });
+      await catalog.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("a server whose endpoints list lacks transactions/commit makes commitTransaction unsupported, sending nothing", async () => {
+    const server = await scriptedServer(() => ({
+      status: 200,
+      body: {
+        defaults: {},
+        overrides: {},
+        endpoints: ["GET /v1/{prefix}/namespaces", "POST /v1/{prefix}/namespaces/{namespace}/tables/{table}"],
+      },
+    }));
+    try {
+      const catalog = await RestCatalog.open({ uri: server.uri, io: new MemoryFileIO() });
+      const commit = { identifier: { namespace: ["web"], name: "a" }, requirements: [], updates: [] };
+      await assertRejectsKind(
+        catalog.commitTransaction([commit]),
+        "unsupported",
+        "POST /v1/{prefix}/transactions/commit",
+      );
+      assert.equal(server.seen.length, 1, "only the config request");
+      await catalog.close();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("REST client: Idempotency-Keys", () => {
+  const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+  /** A server that answers POST /v1/namespaces with `answers` in turn (then 200), advertising `lifetime`. */
+  async function namespaceServer(lifetime: string | undefined, answers: ("503" | "hang-up" | "500" | "200")[]) {
+    const script = [...answers];
+    return scriptedServer((request) => {
+      if (request.path === "/v1/config")
+        return {
+          status: 200,
+          body: {
+            defaults: {},
+            overrides: {},
+            ...(lifetime === undefined ? {} : { "idempotency-key-lifetime": lifetime }),
+          },
+        };
+      if (request.method !== "POST") return { status: 200, body: { namespaces: [] } };
+      const next = script.shift();
+      if (next === "hang-up") return { status: 0, hangUp: true };
+      if (next === "503")
+        return {
+          status: 503,
+          headers: { "Retry-After": "0" },
+          body: errorBody(503, "ServiceUnavailableException", "busy"),
+        };
+      if (next === "500") return { status: 500, body: errorBody(500, "ServiceFailureException", "broken") };
+      return { status: 200, body: { namespace: ["web"], properties: {} } };
+    });
+  }
+
+  test("a server advertising a lifetime gets a fresh UUIDv7 per mutating call, none on reads", async () => {
+    const server = await namespaceServer("PT30M", []);
+    try {
+      const catalog = await RestCatalog.open({ uri: server.uri });
+      await catalog.createNamespace(["web"]);
+      await catalog.createNamespace(["web"]);
+      await catalog.listNamespaces();
+      const keys = server.seen.slice(1).map((request) => request.headers["idempotency-key"]);
+      assert.match(String(keys[0]), UUID_V7);
+      assert.match(String(keys[1]), UUID_V7);
+      assert.notEqual(keys[0], keys[1]);
+      assert.equal(keys[2], undefined);
+      await catalog.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("a lost connection and a 503 are resent with the same key; a 500 is not resent", async () => {
+    const server = await namespaceServer("PT30M", ["hang-up", "503", "200", "500"]);
+    try {
+      const catalog = await RestCatalog.open({ uri: server.uri });
+      await catalog.createNamespace(["web"]);
+      const posts = server.seen.filter((request) => request.method === "POST");
+      assert.equal(posts.length, 3, "hung up, 503, then answered");
+      assert.equal(new Set(posts.map((request) => request.headers["idempotency-key"])).size, 1);
+      await assertRejectsKind(catalog.createNamespace(["web"]), "io", "broken");
+      assert.equal(server.seen.filter((request) => request.method === "POST").length, 4, "the 500 was not resent");
+      await catalog.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("resends stop after four attempts", async () => {
+    const server = await namespaceServer("PT30M", ["503", "503", "503", "503", "503"]);
+    try {
+      const catalog = await RestCatalog.open({ uri: server.uri });
+      await assertRejectsKind(catalog.createNamespace(["web"]), "io", "busy");
+      assert.equal(server.seen.filter((request) => request.method === "POST").length, 4);
+      await catalog.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("without an advertised lifetime no key is sent and nothing mutating is resent", async () => {
+    const server = await namespaceServer(undefined, ["hang-up", "503"]);
+    try {
+      const catalog = await RestCatalog.open({ uri: server.uri });
+      await assertRejectsKind(catalog.createNamespace(["web"]), "io", "failed");
+      await assertRejectsKind(catalog.createNamespace(["web"]), "io", "busy");
+      const posts = server.seen.filter((request) => request.method === "POST");
+      assert.equal(posts.length, 2);
+      assert.ok(posts.every((request) => request.headers["idempotency-key"] === undefined));
       await catalog.close();
     } finally {
       await server.close();

@@ -3,10 +3,13 @@
  * the REST spec). Opening it asks GET /v1/config first and merges the server's defaults and
  * overrides with the client properties; the result decides the route prefix, the namespace
  * separator and what S3 settings tables get. Commits send requirements and updates unchanged:
- * the server checks and applies them atomically.
+ * the server checks and applies them atomically. The config's `endpoints` list (when the server
+ * sends one) says which optional routes exist, and `idempotency-key-lifetime` whether mutating
+ * calls may carry Idempotency-Keys (and so be resent safely when an answer is lost).
  */
-import { badInput, ioError } from "../../core/errors.ts";
+import { badInput, ioError, unsupported } from "../../core/errors.ts";
 import type { JsonValue } from "../../core/json.ts";
+import { syncDeferredWrites } from "../../io/deferred-sync.ts";
 import type { FileIO } from "../../io/file-io.ts";
 import { createFileIO } from "../../io/resolve-file-io.ts";
 import { parseTableMetadata } from "../../spec/metadata-parser.ts";
@@ -16,6 +19,7 @@ import {
   tableRequirementToJson,
   tableUpdateToJson,
 } from "../../spec/rest-json.ts";
+import type { TableMetadata } from "../../spec/table-metadata.ts";
 import type { TableRequirement, TableUpdate } from "../../spec/updates.ts";
 import type {
   Catalog,
@@ -23,10 +27,12 @@ import type {
   LoadedTable,
   Namespace,
   PropertiesUpdateResult,
+  TableCommit,
   TableIdentifier,
 } from "../catalog.ts";
 import { formatTableIdentifier } from "../identifiers.ts";
-import { RestHttpClient } from "./http-client.ts";
+import { type IdempotencyPolicy, RestHttpClient } from "./http-client.ts";
+import { parseIsoDuration } from "./idempotency-key.ts";
 import { ClientCredentialsTokenSource, type TokenSource, anonymous, staticToken } from "./oauth2-tokens.ts";
 import { DEFAULT_NAMESPACE_SEPARATOR, RestPaths } from "./rest-paths.ts";
 import { REST_PROPERTY, describeUri, mergeProperties, parseRestUri } from "./rest-options.ts";
@@ -105,6 +111,28 @@ const identifierJson = (identifier: TableIdentifier): JsonObject => ({
   name: identifier.name,
 });
 
+/** The endpoint of multi-table commits, as servers list it in their config. */
+const TRANSACTIONS_ENDPOINT = "POST /v1/{prefix}/transactions/commit";
+
+/** The body of a CommitTableRequest, or of one entry of a CommitTransactionRequest. */
+const commitJson = (
+  identifier: TableIdentifier,
+  requirements: TableRequirement[],
+  updates: TableUpdate[],
+): JsonObject => ({
+  identifier: identifierJson(identifier),
+  requirements: requirements.map(tableRequirementToJson),
+  updates: updates.map(tableUpdateToJson),
+});
+
+/** Idempotency support as GET /v1/config states it: absent field, no support. */
+function idempotencyPolicy(config: JsonObject): IdempotencyPolicy | undefined {
+  const lifetime = config["idempotency-key-lifetime"];
+  if (lifetime === undefined || lifetime === null) return undefined;
+  // A lifetime this client cannot read still announces support; resends then stop after a few tries.
+  return { lifetimeMs: typeof lifetime === "string" ? parseIsoDuration(lifetime) : undefined };
+}
+
 /** A Catalog backed by an Iceberg REST catalog server. */
 export class RestCatalog implements Catalog {
   readonly name: string;
@@ -113,6 +141,8 @@ export class RestCatalog implements Catalog {
   private readonly http: RestHttpClient;
   private readonly paths: RestPaths;
   private readonly files: TableFileIOFactory;
+  /** The server's `endpoints` list; undefined when it sent none (then every route is tried). */
+  private readonly endpoints: ReadonlySet<string> | undefined;
   /** The FileIO each loaded table got, so commits hand back the same one. */
   private readonly tableIO = new Map<string, FileIO>();
 
@@ -122,12 +152,14 @@ export class RestCatalog implements Catalog {
     http: RestHttpClient,
     paths: RestPaths,
     files: TableFileIOFactory,
+    endpoints: ReadonlySet<string> | undefined,
   ) {
     this.name = name;
     this.properties = properties;
     this.http = http;
     this.paths = paths;
     this.files = files;
+    this.endpoints = endpoints;
   }
 
   /** Connects: fetches a token when configured with a credential, then GET /v1/config. */
@@ -180,9 +212,14 @@ export class RestCatalog implements Catalog {
       tokens: finalTokens,
       signer: sigV4SignerFromProperties(merged),
       fetch: options.fetch,
+      idempotency: idempotencyPolicy(config),
     });
     const files = new TableFileIOFactory(options.io ?? createFileIO(), merged);
-    return new RestCatalog(options.name ?? "rest", merged, http, paths, files);
+    const endpoints =
+      config.endpoints === undefined || config.endpoints === null
+        ? undefined
+        : new Set(stringList(config.endpoints, "config endpoints").map((entry) => entry.trim().replace(/\s+/g, " ")));
+    return new RestCatalog(options.name ?? "rest", merged, http, paths, files, endpoints);
   }
 
   /** The URI this catalog talks to, without credentials. */
@@ -198,6 +235,7 @@ export class RestCatalog implements Catalog {
       method: "POST",
       path: this.paths.namespaces(),
       body: { namespace: [...namespace], properties: { ...properties } },
+      mutating: true,
     });
   }
 
@@ -232,6 +270,7 @@ export class RestCatalog implements Catalog {
       method: "POST",
       path: this.paths.namespaceProperties(namespace),
       body: { removals: [...removals], updates: { ...updates } },
+      mutating: true,
     });
     const result = asObject(body, "update namespace properties");
     return {
@@ -243,7 +282,7 @@ export class RestCatalog implements Catalog {
 
   async dropNamespace(namespace: Namespace): Promise<void> {
     checkNamespace(namespace);
-    await this.http.send({ method: "DELETE", path: this.paths.namespace(namespace) });
+    await this.http.send({ method: "DELETE", path: this.paths.namespace(namespace), mutating: true });
   }
 
   // ---- tables ----
@@ -261,10 +300,31 @@ export class RestCatalog implements Catalog {
 
   async createTable(identifier: TableIdentifier, options: CreateTableOptions): Promise<LoadedTable> {
     checkIdentifier(identifier);
+    const { body } = await this.sendCreate(identifier, options, false);
+    return this.loadedTable(identifier, body, "create table");
+  }
+
+  /**
+   * The metadata the server would create, without creating anything (`stage-create`). The table
+   * comes into being with a commitTable (or commitTransaction) whose requirements hold assert-create.
+   */
+  async stageCreateTable(identifier: TableIdentifier, options: CreateTableOptions): Promise<TableMetadata> {
+    checkIdentifier(identifier);
+    const { body } = await this.sendCreate(identifier, options, true);
+    const result = parseLoadTableResult(body ?? null);
+    // Credentials vended for the staged location serve the commit that creates the table.
+    this.tableIO.set(
+      formatTableIdentifier(identifier),
+      this.files.forTable(result.metadata.location, result.config, result.storageCredentials),
+    );
+    return result.metadata;
+  }
+
+  private sendCreate(identifier: TableIdentifier, options: CreateTableOptions, stageCreate: boolean) {
     const properties = { ...options.properties };
     // The REST create request has no format version field: Iceberg clients pass it as this property.
     if (options.formatVersion !== undefined) properties["format-version"] = String(options.formatVersion);
-    const { body } = await this.http.send({
+    return this.http.send({
       method: "POST",
       path: this.paths.tables(identifier.namespace),
       headers: DELEGATION_HEADER,
@@ -274,10 +334,11 @@ export class RestCatalog implements Catalog {
         ...(options.location === undefined ? {} : { location: options.location }),
         ...(options.partitionSpec === undefined ? {} : { partitionSpec: options.partitionSpec }),
         ...(options.sortOrder === undefined ? {} : { writeOrder: options.sortOrder }),
+        ...(stageCreate ? { stageCreate: true } : {}),
         properties,
       }),
+      mutating: true,
     });
-    return this.loadedTable(identifier, body, "create table");
   }
 
   async loadTable(identifier: TableIdentifier): Promise<LoadedTable> {
@@ -302,6 +363,7 @@ export class RestCatalog implements Catalog {
       method: "POST",
       path: this.paths.rename(),
       body: { source: identifierJson(from), destination: identifierJson(to) },
+      mutating: true,
     });
     this.tableIO.delete(formatTableIdentifier(from));
   }
@@ -312,6 +374,7 @@ export class RestCatalog implements Catalog {
       method: "DELETE",
       path: this.paths.table(identifier),
       query: { purgeRequested: options.purge ? "true" : undefined },
+      mutating: true,
     });
     this.tableIO.delete(formatTableIdentifier(identifier));
   }
@@ -323,6 +386,7 @@ export class RestCatalog implements Catalog {
       path: this.paths.register(identifier.namespace),
       headers: DELEGATION_HEADER,
       body: { name: identifier.name, "metadata-location": metadataLocation },
+      mutating: true,
     });
     return this.loadedTable(identifier, body, "register table");
   }
@@ -333,14 +397,14 @@ export class RestCatalog implements Catalog {
     updates: TableUpdate[],
   ): Promise<LoadedTable> {
     checkIdentifier(identifier);
+    // The server publishes what this process wrote (manifests, data files): make it durable first.
+    await syncDeferredWrites();
     const { body } = await this.http.send({
       method: "POST",
       path: this.paths.table(identifier),
-      body: {
-        identifier: identifierJson(identifier),
-        requirements: requirements.map(tableRequirementToJson),
-        updates: updates.map(tableUpdateToJson),
-      },
+      body: commitJson(identifier, requirements, updates),
+      mutating: true,
+      commit: true,
     });
     const response = asObject(body, "commit table");
     const metadataLocation = response["metadata-location"];
@@ -356,6 +420,33 @@ export class RestCatalog implements Catalog {
       metadata,
       io,
     };
+  }
+
+  /**
+   * Commits to several tables atomically (POST /v1/{prefix}/transactions/commit). The server
+   * answers 204 without metadata, so each table is loaded afterwards: what comes back is the
+   * table as it is then, which a later commit by someone else may already have moved past.
+   */
+  async commitTransaction(commits: TableCommit[]): Promise<LoadedTable[]> {
+    for (const commit of commits) checkIdentifier(commit.identifier);
+    if (this.endpoints !== undefined && !this.endpoints.has(TRANSACTIONS_ENDPOINT))
+      throw unsupported(
+        `REST catalog ${this.name} does not support multi-table commits: its config does not list ${TRANSACTIONS_ENDPOINT}`,
+      );
+    if (commits.length === 0) return [];
+    await syncDeferredWrites();
+    await this.http.send({
+      method: "POST",
+      path: this.paths.transactionsCommit(),
+      body: {
+        "table-changes": commits.map((commit) => commitJson(commit.identifier, commit.requirements, commit.updates)),
+      },
+      mutating: true,
+      commit: true,
+    });
+    const tables: LoadedTable[] = [];
+    for (const commit of commits) tables.push(await this.loadTable(commit.identifier));
+    return tables;
   }
 
   async close(): Promise<void> {

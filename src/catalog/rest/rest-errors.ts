@@ -45,8 +45,17 @@ function errorModel(body: JsonValue | undefined): { message?: string; type?: str
   return {};
 }
 
-/** The FloeError for a non-2xx response; `what` names the request ("GET /v1/namespaces"). */
-export function errorFromResponse(status: number, bodyText: string, what: string): FloeError {
+/**
+ * The FloeError for a non-2xx response; `what` names the request ("GET /v1/namespaces"). On a
+ * commit route (`commit`) the spec's only 409 is CommitFailedException, so any 409 is a conflict
+ * there even when a server names its exception differently.
+ */
+export function errorFromResponse(
+  status: number,
+  bodyText: string,
+  what: string,
+  options: { commit?: boolean } = {},
+): FloeError {
   let body: JsonValue | undefined;
   try {
     body = bodyText ? parseJson(bodyText) : undefined;
@@ -55,7 +64,10 @@ export function errorFromResponse(status: number, bodyText: string, what: string
   }
   const model = errorModel(body);
   const type = model.type ?? "";
-  const kind = BY_TYPE.find(([pattern]) => pattern.test(type))?.[1] ?? kindFromStatus(status);
+  const kind =
+    options.commit && status === 409
+      ? "commit-conflict"
+      : (BY_TYPE.find(([pattern]) => pattern.test(type))?.[1] ?? kindFromStatus(status));
   const message = model.message ?? `${what} failed with HTTP ${status}${bodyText ? `: ${bodyText.slice(0, 200)}` : ""}`;
   // The commit state is unknown after these: retrying blindly could apply a commit twice.
   const unknownCommitState = type === "CommitStateUnknownException";

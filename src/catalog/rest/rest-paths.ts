@@ -52,4 +52,8 @@ export class RestPaths {
   rename(): string {
     return `${this.root}/tables/rename`;
   }
+
+  transactionsCommit(): string {
+    return `${this.root}/transactions/commit`;
+  }
 }

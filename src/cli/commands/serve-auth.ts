@@ -24,6 +24,7 @@ export const serveAuth: ServeAuthFactory = async (options, context) => {
   // Loaded only when the server starts, so other commands start fast.
   const { openAuthDatabase } = await import("../../server/auth/auth-database.ts");
   const { createServerAuth } = await import("../../server/auth/server-auth.ts");
+  const { SqlIdempotencyStore } = await import("../../server/idempotency-store.ts");
   const dialect = openAuthDatabase(context.catalogUri, context.warehouse);
   const { authorizer, auditSink } = await createServerAuth({
     dialect,
@@ -32,5 +33,6 @@ export const serveAuth: ServeAuthFactory = async (options, context) => {
     tokenTtlSeconds: ttl,
     onAuditError: (error) => process.stderr.write(`audit log write failed: ${(error as Error)?.message}\n`),
   });
-  return { authorizer, audit: auditSink, close: () => dialect.close() };
+  const idempotency = { store: await SqlIdempotencyStore.open(dialect) };
+  return { authorizer, audit: auditSink, idempotency, close: () => dialect.close() };
 };

@@ -5,6 +5,7 @@
 import type { Command } from "commander";
 import { badInput } from "../../core/errors.ts";
 import type { AuditSink, Authorizer } from "../../server/auth-hooks.ts";
+import type { IdempotencyOptions } from "../../server/idempotency.ts";
 import type { LoggerOptions } from "../../server/logger.ts";
 import type { Context } from "../context.ts";
 import { withContext } from "./run.ts";
@@ -25,6 +26,8 @@ export type ServeAuthFactory = (
 ) => Promise<{
   authorizer?: Authorizer;
   audit?: AuditSink /** releases what auth holds open (its database) */;
+  /** Idempotency-Key support, its keys kept in the same database. */
+  idempotency?: IdempotencyOptions;
   close?: () => Promise<void>;
 }>;
 

@@ -1,4 +1,7 @@
-/** GET /v1/config: catalog defaults and overrides, and the endpoints this server implements. */
+/**
+ * GET /v1/config: catalog defaults and overrides, the endpoints this server implements, and the
+ * Idempotency-Key lifetime when keys are kept.
+ */
 import type { Hono } from "hono";
 import { type RouteDeps, type ServerEnv, requireAuthenticated, jsonResponse, operation } from "../context.ts";
 
@@ -29,6 +32,12 @@ export function registerConfigRoute(app: Hono<ServerEnv>, deps: RouteDeps): void
     await requireAuthenticated(c, deps);
     const overrides: Record<string, string> = { ...deps.configOverrides };
     if (deps.prefix !== undefined) overrides.prefix = deps.prefix;
-    return jsonResponse(c, { defaults: { ...deps.configDefaults }, overrides, endpoints: SUPPORTED_ENDPOINTS });
+    return jsonResponse(c, {
+      defaults: { ...deps.configDefaults },
+      overrides,
+      endpoints: SUPPORTED_ENDPOINTS,
+      // Present only when retried mutations are really deduplicated: clients rely on it.
+      ...(deps.idempotencyKeyLifetime === undefined ? {} : { "idempotency-key-lifetime": deps.idempotencyKeyLifetime }),
+    });
   });
 }
