@@ -1,13 +1,17 @@
-/** `floe table create|list|describe|drop|register`. */
+/**
+ * `floe table create|list|describe|drop|register|rename`, plus the verbs that alter a table
+ * (properties, schema, partitioning, sort order) registered from their own modules.
+ */
 import type { Command } from "commander";
 import { formatTableIdentifier, parseNamespace, parseTableIdentifier } from "../../catalog/identifiers.ts";
-import { fieldNameById } from "../../spec/schema.ts";
 import { buildPartitionSpec } from "../../spec/partitioning.ts";
 import { buildSortOrder } from "../../spec/sort-orders.ts";
-import type { TableMetadata } from "../../spec/table-metadata.ts";
 import { parsePartitionArg, parseSchemaArg, parseSortArg } from "../schema-arg.ts";
-import { describeSchema } from "../describe.ts";
 import { collect, parseProperties, withContext } from "./run.ts";
+import { registerTableLayoutCommands } from "./table-layout.ts";
+import { registerTablePropertyCommands } from "./table-properties.ts";
+import { registerTableSchemaCommands } from "./table-schema.ts";
+import { tableSummary } from "./table-summary.ts";
 
 interface CreateOptions {
   schema: string;
@@ -16,31 +20,6 @@ interface CreateOptions {
   property?: string[];
   location?: string;
   formatVersion?: string;
-}
-
-/** A short description of a table's state, shared by `table describe` and `table create`. */
-export function tableSummary(name: string, location: string, metadata: TableMetadata) {
-  const schema = metadata.schemas.find((s) => s["schema-id"] === metadata["current-schema-id"])!;
-  const spec = metadata["partition-specs"].find((s) => s["spec-id"] === metadata["default-spec-id"])!;
-  const order = metadata["sort-orders"].find((o) => o["order-id"] === metadata["default-sort-order-id"]);
-  const columnName = (id: number) => fieldNameById(schema, id) ?? `#${id}`;
-  const current = metadata.snapshots.find((s) => s["snapshot-id"] === metadata["current-snapshot-id"]);
-  return {
-    table: name,
-    "format-version": metadata["format-version"],
-    "table-uuid": metadata["table-uuid"],
-    location: metadata.location,
-    "metadata-location": location,
-    "current-snapshot-id": metadata["current-snapshot-id"],
-    "total-records": current?.summary["total-records"] ?? "0",
-    "total-data-files": current?.summary["total-data-files"] ?? "0",
-    schema: describeSchema(schema),
-    partitioning: spec.fields.map((f) => `${f.name}: ${f.transform}(${columnName(f["source-id"])})`),
-    "sort-order": (order?.fields ?? []).map(
-      (f) => `${f.transform}(${columnName(f["source-id"])}) ${f.direction} ${f["null-order"]}`,
-    ),
-    properties: metadata.properties,
-  };
 }
 
 export function registerTableCommands(program: Command): void {
@@ -124,4 +103,18 @@ export function registerTableCommands(program: Command): void {
         output.done(`registered table ${name}`, tableSummary(name, loaded.metadataLocation, loaded.metadata));
       }),
     );
+
+  table
+    .command("rename <from> <to>")
+    .description("rename a table (it may move to another namespace; its files stay where they are)")
+    .action((from: string, to: string, _options: unknown, command: Command) =>
+      withContext(command, async ({ catalog, output }) => {
+        await (await catalog()).renameTable(parseTableIdentifier(from), parseTableIdentifier(to));
+        output.done(`renamed table ${from} to ${to}`, { from, to });
+      }),
+    );
+
+  registerTablePropertyCommands(table);
+  registerTableSchemaCommands(table);
+  registerTableLayoutCommands(table);
 }
