@@ -8,6 +8,13 @@
  * small race between the check and the write. Nothing in floe relies on the header for
  * correctness: table commits are serialised by the catalog, and every file floe writes has a
  * unique name, so the check only guards against mistakes.
+ *
+ * GETs (whole and ranged) go through s3-http-reads.ts, Node's HTTP client with floe's SigV4
+ * signer, unless `lightReads` is false: a lookup issues hundreds of them and the SDK's per-request
+ * CPU cost would dominate it. Everything else (uploads, listings, deletes, HEADs) uses the SDK,
+ * which is good at multipart uploads and pagination and whose cost is negligible for a few calls.
+ * A bucket that answers from another region than the configured one (S3 names it) has its GETs
+ * sent through the SDK from then on, which follows such redirects.
  */
 import {
   DeleteObjectCommand,
@@ -27,6 +34,8 @@ import { checkFileLocation, checkRange, sliceRange } from "./arguments.ts";
 import type { FileIO, FileInfo, WriteOptions } from "./file-io.ts";
 import { locationHead, parseLocation } from "./locations.ts";
 import type { S3Config } from "./s3-config.ts";
+import { S3HttpError, S3HttpReads } from "./s3-http-reads.ts";
+import type { AwsCredentials } from "./sigv4-signer.ts";
 
 const MIB = 1024 * 1024;
 const DEFAULT_MULTIPART_THRESHOLD = 16 * MIB;
@@ -52,6 +61,11 @@ export class S3FileIO implements FileIO {
   private readonly deleteBatchSize: number;
   private readonly listPageSize: number;
   private readonly secrets: string[];
+  /** The light GET path; undefined when turned off or when only the SDK can address the store. */
+  private readonly reads: S3HttpReads | undefined;
+  private readonly region: string;
+  /** Buckets whose GETs go through the SDK (they live in another region than configured). */
+  private readonly sdkBuckets = new Set<string>();
 
   constructor(config: S3Config = {}) {
     this.partSize = config.partSizeBytes ?? DEFAULT_PART_SIZE;
@@ -64,8 +78,9 @@ export class S3FileIO implements FileIO {
     this.secrets = [config.accessKeyId, config.secretAccessKey, config.sessionToken].filter(
       (value): value is string => value !== undefined && value.length >= 4,
     );
+    this.region = config.region ?? "us-east-1";
     const clientConfig: S3ClientConfig = {
-      region: config.region ?? "us-east-1",
+      region: this.region,
       // A bucket in another region answers with a redirect; follow it rather than fail.
       followRegionRedirects: true,
       forcePathStyle: config.forcePathStyle ?? config.endpoint !== undefined,
@@ -85,13 +100,59 @@ export class S3FileIO implements FileIO {
       };
     }
     this.client = new S3Client(clientConfig);
+    if (config.lightReads !== false) {
+      const fixed: AwsCredentials | undefined =
+        config.accessKeyId !== undefined && config.secretAccessKey !== undefined
+          ? {
+              accessKeyId: config.accessKeyId,
+              secretAccessKey: config.secretAccessKey,
+              sessionToken: config.sessionToken,
+            }
+          : undefined;
+      this.reads = S3HttpReads.create({
+        endpoint: config.endpoint,
+        region: this.region,
+        forcePathStyle: clientConfig.forcePathStyle ?? false,
+        // Without keys in the config, the SDK's credential chain (environment, profiles, instance
+        // roles, ...) supplies them; its provider caches and refreshes them.
+        credentials: fixed !== undefined ? async () => fixed : () => this.client.config.credentials(),
+      });
+    }
+  }
+
+  /** GETs an object or a range of it: through the light path when it can, else the SDK. */
+  private async get(
+    bucket: string,
+    key: string,
+    range?: { offset: number; length: number },
+  ): Promise<{ body: Uint8Array; contentRange: string | undefined }> {
+    if (this.reads !== undefined && !this.sdkBuckets.has(bucket) && this.reads.handles(key)) {
+      try {
+        return await this.reads.get(bucket, key, range);
+      } catch (error) {
+        const elsewhere =
+          error instanceof S3HttpError && error.bucketRegion !== undefined && error.bucketRegion !== this.region;
+        if (!elsewhere) throw error;
+        this.sdkBuckets.add(bucket);
+      }
+    }
+    const response = await this.client.send(
+      new GetObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        ...(range === undefined ? {} : { Range: `bytes=${range.offset}-${range.offset + range.length - 1}` }),
+      }),
+    );
+    return {
+      body: (await response.Body?.transformToByteArray()) ?? new Uint8Array(0),
+      contentRange: response.ContentRange,
+    };
   }
 
   async read(location: string): Promise<Uint8Array> {
     const { bucket, key } = objectAddress(location);
     try {
-      const response = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      return (await response.Body?.transformToByteArray()) ?? new Uint8Array(0);
+      return (await this.get(bucket, key)).body;
     } catch (error) {
       throw this.wrap("read", location, error);
     }
@@ -106,12 +167,9 @@ export class S3FileIO implements FileIO {
       return new Uint8Array(0);
     }
     try {
-      const response = await this.client.send(
-        new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${offset}-${offset + length - 1}` }),
-      );
-      const body = (await response.Body?.transformToByteArray()) ?? new Uint8Array(0);
+      const { body, contentRange } = await this.get(bucket, key, { offset, length });
       // A store that ignores Range answers 200 with the whole object; cut the range out ourselves.
-      return response.ContentRange === undefined ? sliceRange(body, offset, length) : body;
+      return contentRange === undefined ? sliceRange(body, offset, length) : body;
     } catch (error) {
       // 416: the object exists but the range starts at or past its end, which reads as empty.
       if (httpStatus(error) === 416 || errorName(error) === "InvalidRange") return new Uint8Array(0);

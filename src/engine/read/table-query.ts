@@ -32,7 +32,7 @@ export interface TableScanOptions extends ScanOptions {
    * before the whole file is fetched instead (default 0.5; 0 always fetches whole files).
    */
   sparseFraction?: number;
-  /** Remote GET requests in flight at once while fetching data (default 32). */
+  /** Remote GET requests in flight at once while fetching data (default 64). */
   readConcurrency?: number;
 }
 

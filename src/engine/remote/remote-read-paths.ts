@@ -8,6 +8,7 @@
  */
 import path from "node:path";
 import { isFloeError } from "../../core/errors.ts";
+import { stringifyJson } from "../../core/json.ts";
 import { bind } from "../../expr/bind.ts";
 import type { BoundExpression } from "../../expr/bound.ts";
 import { type Expression, asLogical, isPredicate } from "../../expr/expressions.ts";
@@ -21,7 +22,7 @@ import { FooterCache } from "./footer-cache.ts";
 import { MeteredFileIO } from "./metered-file-io.ts";
 import { type ParquetFooter, footerTailGuess } from "./parquet-footer.ts";
 import type { RemoteReadStats } from "./read-stats.ts";
-import { fileLayout } from "./row-group-layout.ts";
+import { type FileLayout, fileLayout } from "./row-group-layout.ts";
 import { rowGroupFilter } from "./row-group-pruning.ts";
 import { SparseFileCache } from "./sparse-file-cache.ts";
 
@@ -77,12 +78,16 @@ export interface RemoteReadOptions {
    * fraction of the file (default 0.5; 0 turns sparse reads off).
    */
   sparseFraction?: number;
-  /** GET requests in flight at once (default 32). */
+  /** GET requests in flight at once (default 64). */
   concurrency?: number;
 }
 
-/** Default bound on parallel GETs of one scan. */
-export const DEFAULT_READ_CONCURRENCY = 32;
+/**
+ * Default bound on parallel GETs of one scan. Object-store reads are latency-bound (tens of
+ * milliseconds each, little CPU on either side with the light GET path), so a year of daily files
+ * (hundreds of GETs) takes a few round trips at 64 in flight; the HTTP client keeps as many sockets.
+ */
+export const DEFAULT_READ_CONCURRENCY = 64;
 /** Default largest share of a file a sparse read may fetch before the whole file is fetched instead. */
 export const DEFAULT_SPARSE_FRACTION = 0.5;
 
@@ -121,6 +126,31 @@ function readFieldIds(schema: Schema, task: RemoteReadTask, options: RemoteReadO
   return ids;
 }
 
+/**
+ * Layouts already worked out, by footer (the footer cache keeps parsed footers alive while they are
+ * in use) and schema. A lookup over a year of daily files would otherwise decode every row group's
+ * statistics of every file again on each query; files are immutable, so a footer's layout under
+ * one schema never changes.
+ */
+const layouts = new WeakMap<ParquetFooter, Map<string, FileLayout>>();
+const MAX_LAYOUTS_PER_FOOTER = 8;
+
+function cachedLayout(footer: ParquetFooter, schema: Schema, schemaKey: string, dataEnd: number): FileLayout {
+  let bySchema = layouts.get(footer);
+  if (!bySchema) {
+    bySchema = new Map();
+    layouts.set(footer, bySchema);
+  }
+  const key = `${dataEnd}\n${schemaKey}`;
+  let layout = bySchema.get(key);
+  if (!layout) {
+    layout = fileLayout(footer.metadata, schema, dataEnd);
+    if (bySchema.size >= MAX_LAYOUTS_PER_FOOTER) bySchema.clear();
+    bySchema.set(key, layout);
+  }
+  return layout;
+}
+
 interface SparsePlan {
   wanted: ByteRange[];
   neededBytes: number;
@@ -136,6 +166,7 @@ async function planSparseRead(
   task: RemoteReadTask,
   options: RemoteReadOptions,
   caches: RemoteCaches,
+  schemaKey: string,
 ): Promise<{ plan: SparsePlan; tail: { start: number; bytes: Uint8Array } } | undefined> {
   const caseSensitive = options.caseSensitive ?? true;
   const keep = rowGroupFilter(options.schema, task.residual, caseSensitive);
@@ -154,7 +185,7 @@ async function planSparseRead(
     throw error;
   }
   const footerStart = size - footer.metadata.metadata_length - 8;
-  const layout = fileLayout(footer.metadata, options.schema, footerStart);
+  const layout = cachedLayout(footer, options.schema, schemaKey, footerStart);
   if ("unsupported" in layout) return undefined;
   const ids = readFieldIds(options.schema, task, options);
   const wanted: ByteRange[] = [{ start: footerStart, end: size }];
@@ -197,6 +228,7 @@ export async function localReadPaths(
   const whole = new Set<string>();
   const pinned = new Set<string>();
   const sparseAllowed = (options.sparseFraction ?? DEFAULT_SPARSE_FRACTION) > 0;
+  const schemaKey = stringifyJson(options.schema);
 
   const seen = new Set<string>();
   await Promise.all(
@@ -218,7 +250,7 @@ export async function localReadPaths(
         return;
       }
       const size = Number(task.file.fileSizeInBytes);
-      const sparse = await planSparseRead(metered, location, size, task, options, caches);
+      const sparse = await planSparseRead(metered, location, size, task, options, caches, schemaKey);
       if (!sparse) {
         whole.add(stored);
         return;

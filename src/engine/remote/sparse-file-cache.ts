@@ -6,21 +6,28 @@
  * always does); were it ever to read one, the zeros fail Parquet's Thrift decoding loudly rather
  * than yield wrong rows.
  *
- * Next to each copy a small "ranges" file records which bytes are real. It names the copy's inode,
- * so a record never vouches for a different (re-created) copy. Copies only ever gain ranges:
- * writers fill holes with the file's true bytes, and the record is rewritten atomically after the
- * bytes are written, so processes sharing the directory can read and extend the same copy at once.
- * A lost race costs a refetch, never a wrong byte. Copies are evicted least recently used by the
- * bytes they hold.
+ * Next to each copy a small "ranges" record says which bytes are real (ranges-record.ts). Its lines
+ * name the copy's inode, so a record never vouches for a different (re-created) copy. Copies only
+ * ever gain ranges: writers fill holes with the file's true bytes, and append to the record after
+ * the bytes are written, so processes sharing the directory can read and extend the same copy at
+ * once. A lost race costs a refetch, never a wrong byte. Copies are evicted least recently used by
+ * the bytes they hold.
+ *
+ * Each instance also remembers what it last knew of every copy (identity and real ranges). Records
+ * only grow, so what it remembers is never more than the truth; a lookup whose ranges it already
+ * knows to be real costs one stat (is it still the same copy?) instead of opening the copy and
+ * reading its record - the difference between a few and a few hundred milliseconds for a lookup
+ * over a year of daily files.
  */
-import { mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { type FileHandle, link, open, readFile, rm } from "node:fs/promises";
+import { type BigIntStats, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { type FileHandle, appendFile, link, open, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { FloeError, ioError } from "../../core/errors.ts";
 import type { FileIO } from "../../io/file-io.ts";
 import { type ByteRange, coalesceRanges, normalizeRanges, rangeBytes, subtractRanges } from "./byte-ranges.ts";
 import { cacheKey, tempPathFor, writeAtomically } from "./cache-files.ts";
 import { DiskLru } from "./disk-lru.ts";
+import { MAX_RECORD_LINES, parseRecord, recordLines } from "./ranges-record.ts";
 
 /** Where copies live and how much they may hold. */
 export interface SparseFileCacheOptions {
@@ -54,10 +61,35 @@ export interface EnsureResult {
 const DATA_SUFFIX = ".sparse";
 const RANGES_SUFFIX = ".ranges";
 
-interface RangesRecord {
+/**
+ * What an instance knows of a copy: its identity, ranges known to be real in it (never more than
+ * its record says, since records only grow), and the stamp of the record file they were last
+ * read from or written to.
+ */
+interface Remembered {
   inode: string;
-  size: number;
-  ranges: [number, number][];
+  ranges: ByteRange[];
+  stamp: string;
+  /** Lines of the record file when last read or written (compaction is due past MAX_RECORD_LINES). */
+  lines: number;
+}
+
+/** Identifies one state of a record file: appends change its size, compaction its inode. */
+function recordStamp(file: string): string {
+  const stat = statSync(file, { bigint: true, throwIfNoEntry: false });
+  return stat === undefined ? "none" : `${stat.ino}:${stat.mtimeNs}:${stat.size}`;
+}
+
+/** Inode and birth time: a copy re-created after an eviction never inherits an old record. */
+const identityOf = (stat: BigIntStats): string => `${stat.ino}:${stat.birthtimeNs}`;
+
+/**
+ * The identity of the copy at `target` if it exists with `size` bytes. A synchronous stat: it
+ * takes microseconds, where a trip through the thread pool costs more than the call itself.
+ */
+function copyIdentity(target: string, size: number): string | undefined {
+  const stat = statSync(target, { bigint: true, throwIfNoEntry: false });
+  return stat !== undefined && stat.size === BigInt(size) ? identityOf(stat) : undefined;
 }
 
 const errorCode = (error: unknown): string | undefined =>
@@ -71,6 +103,8 @@ export class SparseFileCache {
   private readonly maxRequest: number;
   /** Per-copy queue: one ensure() at a time per copy within this process. */
   private readonly queues = new Map<string, Promise<unknown>>();
+  /** What this instance knows of each copy it has seen: see Remembered. */
+  private readonly known = new Map<string, Remembered>();
 
   constructor(options: SparseFileCacheOptions) {
     this.directory = options.directory;
@@ -85,13 +119,10 @@ export class SparseFileCache {
       .sort((a, b) => a.mtime - b.mtime);
     for (const { name } of found) {
       try {
-        const record = JSON.parse(readFileSync(path.join(this.directory, name), "utf8")) as RangesRecord;
-        this.lru.set(
-          name.slice(0, -RANGES_SUFFIX.length),
-          rangeBytes(record.ranges.map(([start, end]) => ({ start, end }))),
-        );
+        const { ranges } = parseRecord(readFileSync(path.join(this.directory, name), "utf8"));
+        this.lru.set(name.slice(0, -RANGES_SUFFIX.length), rangeBytes(ranges));
       } catch {
-        // Unreadable records are ignored; ensure() rewrites them.
+        // Unreadable records are ignored; ensure() extends or replaces them.
       }
     }
   }
@@ -146,13 +177,25 @@ export class SparseFileCache {
     known: readonly KnownBytes[],
   ): Promise<EnsureResult> {
     const target = this.dataPath(key);
-    const handle = await this.openCopy(target, size);
+    const need = normalizeRanges(wanted);
+    const remembered = this.known.get(key);
+    if (remembered !== undefined) {
+      if (remembered.inode === copyIdentity(target, size)) {
+        const missing = subtractRanges(need, remembered.ranges);
+        const unwritten = known.some(
+          (part) =>
+            subtractRanges([{ start: part.start, end: part.start + part.bytes.byteLength }], remembered.ranges).length >
+            0,
+        );
+        if (missing.length === 0 && !unwritten) {
+          this.lru.set(key, rangeBytes(remembered.ranges));
+          return { path: target, heldBytes: rangeBytes(need) };
+        }
+      } else this.known.delete(key);
+    }
+    const { handle, inode } = await this.openCopy(target, size);
     try {
-      const stat = await handle.stat({ bigint: true });
-      // Inode and birth time: a copy re-created after an eviction never inherits an old record.
-      const inode = `${stat.ino}:${stat.birthtimeNs}`;
-      const held = await this.readRecord(key, inode, size);
-      const need = normalizeRanges(wanted);
+      const held = await this.recordedRanges(key, inode, size);
       const heldBytes = rangeBytes(need) - rangeBytes(subtractRanges(need, held));
       const written: ByteRange[] = [];
       for (const part of known) {
@@ -176,11 +219,7 @@ export class SparseFileCache {
         }),
       );
       if (written.length > 0) {
-        // Merge with what other processes recorded meanwhile, then replace the record atomically.
-        const now = await this.readRecord(key, inode, size);
-        const ranges = normalizeRanges([...now, ...held, ...written]);
-        const record: RangesRecord = { inode, size, ranges: ranges.map((r) => [r.start, r.end]) };
-        await writeAtomically(this.rangesPath(key), JSON.stringify(record));
+        const ranges = await this.record(key, inode, size, normalizeRanges([...held, ...written]), written);
         this.lru.set(key, rangeBytes(ranges));
       } else {
         this.lru.set(key, rangeBytes(held));
@@ -194,12 +233,13 @@ export class SparseFileCache {
     }
   }
 
-  /** Opens the copy for writing, creating it as a hole of `size` bytes when absent. */
-  private async openCopy(target: string, size: number): Promise<FileHandle> {
+  /** Opens the copy for writing, creating it as a hole of `size` bytes when absent; with its identity. */
+  private async openCopy(target: string, size: number): Promise<{ handle: FileHandle; inode: string }> {
     for (let attempt = 0; ; attempt++) {
       try {
         const handle = await open(target, "r+");
-        if ((await handle.stat()).size === size) return handle;
+        const stat = await handle.stat({ bigint: true });
+        if (stat.size === BigInt(size)) return { handle, inode: identityOf(stat) };
         // Not a copy of this file (keys include the size); replace it.
         await handle.close();
         await rm(target, { force: true });
@@ -224,24 +264,56 @@ export class SparseFileCache {
     }
   }
 
-  /** The ranges recorded as real for the copy with this inode (none when the record is missing or for another copy). */
-  private async readRecord(key: string, inode: string, size: number): Promise<ByteRange[]> {
-    try {
-      const record = JSON.parse(await readFile(this.rangesPath(key), "utf8")) as RangesRecord;
-      if (record.inode !== inode || record.size !== size || !Array.isArray(record.ranges)) return [];
-      return normalizeRanges(
-        record.ranges
-          .filter((r) => Array.isArray(r) && Number.isSafeInteger(r[0]) && Number.isSafeInteger(r[1]))
-          .map(([start, end]) => ({ start, end: Math.min(end, size) })),
-      );
-    } catch {
-      return [];
+  /**
+   * The ranges recorded as real for the copy with this identity: what this instance remembers when
+   * the record file has not changed since it last read or wrote it (one stat), else read from it.
+   */
+  private async recordedRanges(key: string, inode: string, size: number): Promise<ByteRange[]> {
+    const stamp = recordStamp(this.rangesPath(key));
+    const mine = this.known.get(key);
+    if (mine !== undefined && mine.inode === inode && mine.stamp === stamp) return mine.ranges;
+    const text = await readFile(this.rangesPath(key), "utf8").catch(() => "");
+    const { ranges, lines } = parseRecord(text, inode, size);
+    // The stamp predates the read: a record changed in between only costs another read later.
+    this.known.set(key, { inode, ranges, stamp, lines });
+    return ranges;
+  }
+
+  /**
+   * Records `written` (now real in the copy) by appending to the record; a record grown long is
+   * rewritten instead, atomically, with the live ranges only. Returns every range known real.
+   */
+  private async record(
+    key: string,
+    inode: string,
+    size: number,
+    ranges: ByteRange[],
+    written: ByteRange[],
+  ): Promise<ByteRange[]> {
+    const file = this.rangesPath(key);
+    const lines = this.known.get(key)?.lines ?? 0;
+    let all = ranges;
+    let count: number;
+    // Compacting pays only when most lines are redundant (joined ranges, lines of an old copy);
+    // a record of many disjoint ranges is left to grow rather than rewritten on every update.
+    if (lines + written.length > Math.max(MAX_RECORD_LINES, 2 * ranges.length)) {
+      // Keep what other processes recorded meanwhile.
+      const text = await readFile(file, "utf8").catch(() => "");
+      all = normalizeRanges([...parseRecord(text, inode, size).ranges, ...ranges]);
+      await writeAtomically(file, recordLines(inode, all));
+      count = all.length;
+    } else {
+      await appendFile(file, recordLines(inode, normalizeRanges(written)));
+      count = lines + written.length;
     }
+    this.known.set(key, { inode, ranges: all, stamp: recordStamp(file), lines: count });
+    return all;
   }
 
   /** Drops least recently used copies (never those of `pinned` keys) until the cache fits its budget. */
   async evict(pinned: ReadonlySet<string>): Promise<void> {
     for (const key of this.lru.takeVictims(new Set([...pinned, ...this.queues.keys()]))) {
+      this.known.delete(key);
       // The record goes first: a copy without a record is only ever refilled, never trusted.
       await rm(this.rangesPath(key), { force: true });
       await rm(this.dataPath(key), { force: true });
