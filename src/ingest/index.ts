@@ -1,7 +1,16 @@
-/** The ingest module: files (NDJSON, CSV, Parquet) into Iceberg tables with checks, dead letters and batching. */
+/**
+ * The ingest module: files (NDJSON, CSV, Parquet) and streams (NDJSON, CSV) into Iceberg tables
+ * with checks, dead letters and batching.
+ */
 export { appendDeadLetters, defaultDeadLetterPath } from "./dead-letters.ts";
 export { convertJson, convertText, convertTyped, typeLabel } from "./field-conversion.ts";
 export { DEFAULT_BATCH_BYTES, DEFAULT_BATCH_ROWS, ingestFiles } from "./ingest-files.ts";
+export {
+  type StreamBatch,
+  type StreamIngestOptions,
+  type StreamIngestResult,
+  ingestStream,
+} from "./ingest-stream.ts";
 export type { IngestFileResult, IngestOptions, IngestProgress, IngestResult } from "./ingest-options.ts";
 export {
   INGEST_SUMMARY,

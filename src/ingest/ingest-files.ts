@@ -13,6 +13,11 @@
  *
  * A batch whose records were all rejected still commits an append without files, so that its lines
  * count as done (a re-run neither repeats its dead letters nor reprocesses the file).
+ *
+ * That is the exact path, used for CSV and Parquet, and for NDJSON only when the fast path cannot
+ * be (ingest-ndjson-file.ts: same batches, summaries, rows and dead letters, read by read_json with
+ * only the records it cannot certify going through the exact checker), or when asked to
+ * (`exactNdjson`).
  */
 import { randomUUID } from "node:crypto";
 import path from "node:path";
@@ -23,8 +28,11 @@ import { appendQuery } from "../engine/write/append-query.ts";
 import type { Table } from "../table/table.ts";
 import { appendDeadLetters, defaultDeadLetterPath } from "./dead-letters.ts";
 import type { IngestFileResult, IngestOptions, IngestResult } from "./ingest-options.ts";
+import { ingestNdjsonFile } from "./ingest-ndjson-file.ts";
+import { type RunState, positiveInteger, report } from "./ingest-run.ts";
 import { INGEST_SUMMARY, type IngestedSource, ingestedSources, isComplete, mergeRanges } from "./ingest-summary.ts";
 import { type InputFile, resolveInputs } from "./input-files.ts";
+import { fastReadApplies } from "./ndjson-fast-read.ts";
 import { LINE, REASON, type RecordSource, SIZE, checkedRecordsSql } from "./record-checks.ts";
 import { csvSource, ndjsonSource, parquetSource } from "./record-sources.ts";
 import { sha256File } from "./source-hash.ts";
@@ -42,38 +50,6 @@ interface BatchInfo {
   valid: bigint;
   rejected: bigint;
   bytes: bigint;
-}
-
-/** Running totals of a run, shared by the per-file steps. */
-interface RunState {
-  engine: Engine;
-  table: Table;
-  options: IngestOptions;
-  batchRows: number;
-  batchBytes: number;
-  deadLetterPath: string;
-  wroteDeadLetters: boolean;
-  bytesTotal: number;
-  bytesDone: number;
-  rowsRead: number;
-  rowsCommitted: number;
-}
-
-function positiveInteger(value: number | undefined, fallback: number, what: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 1)
-    throw badInput(`ingest: ${what} must be a positive integer, got ${value}`);
-  return value;
-}
-
-function report(state: RunState, file: string, bytesRead: number): void {
-  state.options.onProgress?.({
-    file,
-    rowsRead: state.rowsRead,
-    rowsCommitted: state.rowsCommitted,
-    bytesRead: Math.min(bytesRead, state.bytesTotal),
-    bytesTotal: state.bytesTotal,
-  });
 }
 
 async function recordSource(state: RunState, file: InputFile): Promise<RecordSource> {
@@ -121,7 +97,14 @@ export async function ingestFiles(
   };
 
   const perFile: IngestFileResult[] = [];
+  const fastNdjson = !options.exactNdjson && fastReadApplies(table.schema());
   for (const file of files) {
+    if (file.format === "ndjson" && fastNdjson) {
+      perFile.push(await ingestNdjson(state, file, history));
+      state.bytesDone += file.bytes;
+      report(state, file.path, state.bytesDone);
+      continue;
+    }
     const sha256 = await sha256File(file.path);
     const known = history.get(sha256);
     if (known && isComplete(known)) {
@@ -160,7 +143,34 @@ export async function ingestFiles(
   };
 }
 
-/** Stages, checks and commits one file, batch by batch. */
+/**
+ * An NDJSON file through the fast path (ingest-ndjson-file.ts); when read_json cannot read a piece
+ * of it, through the exact path, which resumes after the batches the fast path committed.
+ */
+async function ingestNdjson(
+  state: RunState,
+  file: InputFile,
+  history: Map<string, IngestedSource>,
+): Promise<IngestFileResult> {
+  const outcome = await ingestNdjsonFile(state, file, history);
+  if ("result" in outcome) return outcome.result;
+  const { sha256, partial } = outcome.exact;
+  await state.table.refresh();
+  const known = ingestedSources(state.table.metadata).get(sha256);
+  if (known && isComplete(known)) return partial.batches > 0 ? partial : { ...partial, status: "skipped" };
+  const rest = await ingestFile(state, file, sha256, known);
+  return {
+    ...rest,
+    status: partial.batches > 0 ? "ingested" : rest.status,
+    read: partial.read + rest.read,
+    committed: partial.committed + rest.committed,
+    rejected: partial.rejected + rest.rejected,
+    batches: partial.batches + rest.batches,
+    snapshotIds: [...partial.snapshotIds, ...rest.snapshotIds],
+  };
+}
+
+/** Stages, checks and commits one file, batch by batch (the exact path). */
 async function ingestFile(
   state: RunState,
   file: InputFile,
@@ -230,6 +240,7 @@ async function ingestFile(
         [INGEST_SUMMARY.sourceSha256]: sha256,
         [INGEST_SUMMARY.sourceLines]: `${range.first}-${range.last}`,
         [INGEST_SUMMARY.sourceLastLine]: String(lastLine),
+        [INGEST_SUMMARY.sourceBytes]: String(file.bytes),
         [INGEST_SUMMARY.batch]: `${index + 1}/${batches.length}`,
         [INGEST_SUMMARY.rejectedRecords]: String(batch.rejected),
       };

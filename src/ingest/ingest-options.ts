@@ -31,6 +31,11 @@ export interface IngestOptions {
   targetFileSizeBytes?: number;
   /** Re-ingest files whose content hash is already in the table's history. */
   force?: boolean;
+  /**
+   * Check NDJSON with the exact per-line checker only, never the fast path (ndjson-fast-read.ts).
+   * Much slower; the reference the fast path is tested against.
+   */
+  exactNdjson?: boolean;
   /** Called after each step (hash, read, batch commit) with cumulative counts. */
   onProgress?: (progress: IngestProgress) => void;
 }

@@ -17,8 +17,10 @@ export const INGEST_SUMMARY = {
   sourceLines: "floe.ingest.source-lines",
   /** The number of the source's last record line: the end of the range its batches tile. */
   sourceLastLine: "floe.ingest.source-last-line",
-  /** "k/n": this commit's batch of the run that wrote it. */
+  /** "k/n": this commit's batch of the run that wrote it ("k" for a stream, whose n is unknown). */
   batch: "floe.ingest.batch",
+  /** The source file's size in bytes: a file of another size cannot be one already ingested. */
+  sourceBytes: "floe.ingest.source-bytes",
   rejectedRecords: "floe.ingest.rejected-records",
 } as const;
 
@@ -32,6 +34,8 @@ export interface LineRange {
 export interface IngestedSource {
   ranges: LineRange[];
   lastLine: number;
+  /** The source's size in bytes; undefined when a commit did not record it (older commits). */
+  bytes?: number;
 }
 
 /** Every source hash in the ancestry of `branch` with the line ranges committed for it. */
@@ -45,9 +49,20 @@ export function ingestedSources(metadata: TableMetadata, branch: string = MAIN_B
     const entry = found.get(hash) ?? { ranges: [], lastLine: 0 };
     entry.ranges.push({ first: Number(range[1]), last: Number(range[2]) });
     entry.lastLine = Math.max(entry.lastLine, Number(summary[INGEST_SUMMARY.sourceLastLine] ?? range[2]));
+    const bytes = summary[INGEST_SUMMARY.sourceBytes];
+    if (bytes !== undefined && /^\d+$/.test(bytes)) entry.bytes = Number(bytes);
     found.set(hash, entry);
   }
   return found;
+}
+
+/**
+ * Whether a file of `bytes` bytes may already be in `history`: some source has that size, or did
+ * not record its size. When not, the file's hash can be computed while the file is being read.
+ */
+export function mayBeIngested(history: Map<string, IngestedSource>, bytes: number): boolean {
+  for (const source of history.values()) if (source.bytes === undefined || source.bytes === bytes) return true;
+  return false;
 }
 
 /** Merges ranges into sorted, non-overlapping, non-adjacent ones. */

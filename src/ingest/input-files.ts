@@ -29,6 +29,9 @@ const FORMAT_BY_EXTENSION: Record<string, IngestFormat> = {
   ".pq": "parquet",
 };
 
+/** Whether a file name ends in a compression suffix (.gz, .zst) that DuckDB's readers decompress. */
+export const isCompressed = (file: string): boolean => COMPRESSION_SUFFIX.test(file);
+
 /** The format a file name implies, or undefined. Compressed text files (x.ndjson.gz) keep their format. */
 export function formatOf(file: string): IngestFormat | undefined {
   const name = file.replace(COMPRESSION_SUFFIX, "");

@@ -3,12 +3,16 @@
  * with each record's exact 1-based line number (Parquet: row number) and a format-level check.
  *
  * Text formats are read line by line with DuckDB's CSV reader set up so that nothing in a line is
- * special: the delimiter is the control sequence U+0001..U+0004, no quoting, no escaping, newline "\n" ("\r\n" also works: the trailing "\r" is dropped), and WITH ORDINALITY
- * numbering the lines; blank lines come through as NULL and are skipped while still counting.
- * Measured on 5M NDJSON records (490 MB, 2 cores): counting lines 2.6 s, the full check with
- * four typed columns about 15 s (about 330k records/s), which read_json's typed reader (2.4 s)
- * cannot replace because it has no line numbers nor per-record reasons. Compressed inputs
- * (.gz, .zst) are decompressed by the reader.
+ * special: the delimiter is the control sequence U+0001..U+0004, no quoting, no escaping, newline "\n"
+ * ("\r\n" also works when the first line ends with it: the trailing "\r" is dropped; otherwise
+ * every "\r" ends a line too, see ndjson-layout.ts), and WITH ORDINALITY numbering the lines;
+ * blank lines come through as NULL and are skipped while still counting.
+ * Compressed inputs (.gz, .zst) are decompressed by the reader.
+ *
+ * For NDJSON this is the exact checker: the reference semantics, run over whole files only when the
+ * fast path (ndjson-fast-read.ts) cannot be used, and otherwise over the few lines the fast path
+ * could not certify. It is slow (about 50k records/s on 2 cores: numbering lines is a serial scan,
+ * and every field is extracted and typed through JSON functions one by one).
  */
 import type { Engine } from "../engine/duckdb.ts";
 import { quoteIdentifier, quoteString } from "../engine/sql/quoting.ts";
@@ -33,6 +37,11 @@ export type IngestFormat = "ndjson" | "csv" | "parquet";
 export interface CsvOptions {
   /** Field delimiter, one character (default ","). */
   delimiter?: string;
+  /**
+   * The file is a piece of a longer input (a batch of a stream): its line 1 is the input's header
+   * and its line k > 1 is line k + lineOffset of the input, which is the line number records get.
+   */
+  lineOffset?: number;
 }
 
 // A line longer than this fails the read (DuckDB's line reader needs a bound).
@@ -41,11 +50,22 @@ const MAX_LINE_BYTES = 64 * 1024 * 1024;
 // A 4-byte delimiter no text holds in practice (a line containing it would be cut there).
 const LINE_DELIMITER = "\u0001\u0002\u0003\u0004";
 
-/** Every line of a text file with its 1-based number; blank lines are NULL (one column keeps them). */
-function linesRelation(file: string): string {
-  return `(SELECT ordinality AS ${LINE}, line AS __floe_text
-    FROM read_csv(${quoteString(file)}, columns = {'line': 'VARCHAR'}, delim = '${LINE_DELIMITER}',
-      quote = '', escape = '', header = false, auto_detect = false, strict_mode = false, max_line_size = ${MAX_LINE_BYTES}) WITH ORDINALITY)`;
+/**
+ * DuckDB's read of a text file as lines, one VARCHAR column `line` (blank lines NULL), in file
+ * order. Without a line number it reads in parallel (the sanitizing copy uses that).
+ */
+export function readLines(file: string): string {
+  return `read_csv(${quoteString(file)}, columns = {'line': 'VARCHAR'}, delim = '${LINE_DELIMITER}',
+      quote = '', escape = '', header = false, auto_detect = false, strict_mode = false, max_line_size = ${MAX_LINE_BYTES})`;
+}
+
+/**
+ * Every line of a text file with its 1-based number plus `lineOffset` (a piece of a longer input)
+ * as LINE and its text as __floe_text; blank lines are NULL (one column keeps them).
+ */
+export function linesRelation(file: string, lineOffset = 0): string {
+  const line = lineOffset === 0 ? "ordinality" : `ordinality + ${lineOffset}`;
+  return `(SELECT ${line} AS ${LINE}, line AS __floe_text FROM ${readLines(file)} WITH ORDINALITY)`;
 }
 
 /** Finds the input column for a schema field: exact name first, then case-insensitively. */
@@ -58,6 +78,14 @@ function matchColumn(names: string[], field: string): number {
 
 /** NDJSON: one JSON object per line, parsed once per line into the schema's top-level fields. */
 export function ndjsonSource(file: string, schema: Schema): RecordSource {
+  return ndjsonLinesSource(linesRelation(file), schema);
+}
+
+/**
+ * NDJSON lines from any relation with LINE and __floe_text columns (the exact checker run over the
+ * few lines the fast path could not take, see ndjson-chunk.ts).
+ */
+export function ndjsonLinesSource(lines: string, schema: Schema): RecordSource {
   const structure = stringifyJson(Object.fromEntries(schema.fields.map((field) => [field.name, "JSON"])));
   const inputs: FieldInput[] = schema.fields.map((field) => {
     const json = `struct_extract(__floe_json, ${quoteString(field.name)})`;
@@ -69,7 +97,7 @@ export function ndjsonSource(file: string, schema: Schema): RecordSource {
     FROM (SELECT ${LINE}, strlen(__floe_text) + 1 AS ${SIZE}, __floe_text,
         json_valid(__floe_text) AS __floe_ok,
         starts_with(ltrim(__floe_text), '{') AS __floe_object
-      FROM ${linesRelation(file)} WHERE trim(__floe_text) <> ''))`;
+      FROM ${lines} AS floe_lines WHERE trim(__floe_text) <> ''))`;
   return { from, inputs, record: "__floe_text" };
 }
 
@@ -123,7 +151,7 @@ export async function csvSource(
       CASE WHEN array_to_string(__floe_fields, ${quotedDelimiter}) <> __floe_text THEN 'malformed CSV line: bad quoting (quoted values spanning lines are not supported)'
         WHEN len(__floe_fields) <> ${names.length} THEN 'expected ${names.length} columns, got ' || len(__floe_fields) END AS ${PRECHECK},
       __floe_fields
-    FROM (SELECT ${LINE}, strlen(__floe_text) + 1 AS ${SIZE}, __floe_text, ${split("__floe_text")} AS __floe_fields
+    FROM (SELECT ${LINE} + ${options.lineOffset ?? 0} AS ${LINE}, strlen(__floe_text) + 1 AS ${SIZE}, __floe_text, ${split("__floe_text")} AS __floe_fields
       FROM ${linesRelation(file)} WHERE ${LINE} > 1 AND trim(__floe_text) <> '')))`;
   return { from, inputs, record: "__floe_text" };
 }
