@@ -76,6 +76,11 @@ export class Engine {
     if (options.memoryLimit !== undefined) config.memory_limit = options.memoryLimit;
     const instance = await DuckDBInstance.create(":memory:", config);
     const primary = await Engine.prepareConnection(await instance.connect());
+    // Iceberg data files are immutable, so their parsed footers can be kept between queries
+    // (DuckDB still re-reads a file modified since). An element lookup over ten 3M-row files went
+    // from 51-57 ms to 20 ms with it: parsing ~90 row groups' metadata per file was most of it.
+    // (Not a creation option: the setting needs the parquet extension loaded first.)
+    await primary.run("SET GLOBAL parquet_metadata_cache = true");
     return new Engine(instance, primary, tempDirectory, options.tempDirectory === undefined);
   }
 
