@@ -2,20 +2,14 @@
 // merge in copy-on-write and merge-on-read, their reports, dry runs, the --where/--all guard and
 // errors. Each test builds its own tables; the two modes run side by side.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { parseJson } from "../../src/core/json.ts";
+import { type CliRun, runFloeProcess } from "../support/floe-cli.ts";
 
-const BIN = path.join(import.meta.dirname, "..", "..", "bin", "floe.js");
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 type JsonRow = Record<string, unknown>;
 type Mode = "copy-on-write" | "merge-on-read";
@@ -35,18 +29,7 @@ describe("floe delete, update and merge", () => {
   let dir: string;
   let warehouse: string;
   let input: string;
-  const floe = (...args: string[]): Promise<Run> =>
-    new Promise((resolve) => {
-      execFile(
-        process.execPath,
-        [BIN, "--warehouse", warehouse, ...args],
-        { encoding: "utf8", cwd: dir },
-        (error, stdout, stderr) => {
-          const code = error ? Number((error as { code?: number }).code ?? 1) : 0;
-          resolve({ code, stdout, stderr });
-        },
-      );
-    });
+  const floe = (...args: string[]): Promise<Run> => runFloeProcess(["--warehouse", warehouse, ...args], dir);
   const ok = async (...args: string[]): Promise<Run> => {
     const run = await floe(...args);
     assert.equal(run.code, 0, `floe ${args.join(" ")}: ${run.stderr}`);

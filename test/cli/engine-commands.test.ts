@@ -1,38 +1,21 @@
 // Runs the real `floe` binary against a temporary warehouse: sql, clicks, query and ingest.
 // Data is tiny (2 days x 2,000 clicks); independent invocations run in parallel.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { parseJson } from "../../src/core/json.ts";
+import { type CliRun, runFloeProcess } from "../support/floe-cli.ts";
 
-const BIN = path.join(import.meta.dirname, "..", "..", "bin", "floe.js");
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 type JsonRow = Record<string, unknown>;
 
 describe("floe sql, clicks, query and ingest", () => {
   let dir: string;
   let warehouse: string;
-  const floe = (...args: string[]): Promise<Run> =>
-    new Promise((resolve) => {
-      execFile(
-        process.execPath,
-        [BIN, "--warehouse", warehouse, ...args],
-        { encoding: "utf8", cwd: dir, maxBuffer: 64 << 20 },
-        (error, stdout, stderr) => {
-          const code = error ? Number((error as { code?: number }).code ?? 1) : 0;
-          resolve({ code, stdout, stderr });
-        },
-      );
-    });
+  const floe = (...args: string[]): Promise<Run> => runFloeProcess(["--warehouse", warehouse, ...args], dir);
   const ok = async (...args: string[]): Promise<Run> => {
     const run = await floe(...args);
     assert.equal(run.code, 0, `floe ${args.join(" ")}: ${run.stderr}`);

@@ -4,75 +4,22 @@
 // tags, and snapshot expiry. Effects are checked through `table describe`, `snapshots`, `files`
 // and `sql`. One test spawns bin/floe.js to check the verbs and exit codes through the binary.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { main } from "../../src/cli/main.ts";
 import { parseJson } from "../../src/core/json.ts";
+import { type CliRun, runFloeInProcess, runFloeProcess } from "../support/floe-cli.ts";
 
-const BIN = path.join(import.meta.dirname, "..", "..", "bin", "floe.js");
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 type JsonRow = Record<string, unknown>;
-type Write = typeof process.stdout.write;
-
-/** Runs calls one at a time: output capture replaces the process-wide stdout and stderr writers. */
-let queue: Promise<unknown> = Promise.resolve();
-
-/**
- * Runs `floe args` in this process and returns its exit code and output. Commands write strings;
- * the test runner's own protocol (binary chunks) passes through untouched.
- */
-function runInProcess(args: string[]): Promise<Run> {
-  const run = queue.then(async () => {
-    const captured = { stdout: "", stderr: "" };
-    const original = { stdout: process.stdout.write, stderr: process.stderr.write };
-    const capture = (stream: "stdout" | "stderr") =>
-      ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-        if (typeof chunk !== "string")
-          return (original[stream] as (...a: unknown[]) => boolean).call(process[stream], chunk, ...rest);
-        captured[stream] += chunk;
-        return true;
-      }) as Write;
-    const exitCode = process.exitCode;
-    process.stdout.write = capture("stdout");
-    process.stderr.write = capture("stderr");
-    try {
-      const code = await main(args);
-      return { code, ...captured };
-    } finally {
-      process.stdout.write = original.stdout;
-      process.stderr.write = original.stderr;
-      process.exitCode = exitCode;
-    }
-  });
-  queue = run.catch(() => undefined);
-  return run;
-}
 
 describe("floe table administration verbs", () => {
   let dir: string;
   let warehouse: string;
-  const floe = (...args: string[]): Promise<Run> => runInProcess(["--warehouse", warehouse, ...args]);
-  const spawnFloe = (...args: string[]): Promise<Run> =>
-    new Promise((resolve) => {
-      execFile(
-        process.execPath,
-        [BIN, "--warehouse", warehouse, ...args],
-        { encoding: "utf8", cwd: dir },
-        (error, stdout, stderr) => {
-          const code = error ? Number((error as { code?: number }).code ?? 1) : 0;
-          resolve({ code, stdout, stderr });
-        },
-      );
-    });
+  const floe = (...args: string[]): Promise<Run> => runFloeInProcess(["--warehouse", warehouse, ...args]);
+  const spawnFloe = (...args: string[]): Promise<Run> => runFloeProcess(["--warehouse", warehouse, ...args], dir);
   const ok = async (...args: string[]): Promise<Run> => {
     const run = await floe(...args);
     assert.equal(run.code, 0, `floe ${args.join(" ")}: ${run.stderr}`);
