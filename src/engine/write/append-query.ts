@@ -4,10 +4,10 @@
  * snapshot through the table API (whose commit loop retries on conflicts; appends never conflict
  * on data). If the commit provably failed, the written files are deleted — nothing references them.
  */
-import { FloeError } from "../../core/errors.ts";
 import type { DataFile } from "../../manifest/types.ts";
 import { joinLocation } from "../../io/locations.ts";
 import { WRITE_DATA_LOCATION } from "../../spec/table-properties.ts";
+import { commitNewFiles } from "../../table/commit-new-files.ts";
 import type { Table } from "../../table/table.ts";
 import type { Engine } from "../duckdb.ts";
 import { writeDataFiles } from "./write-data-files.ts";
@@ -55,17 +55,6 @@ export async function appendQuery(
   });
   const recordCount = files.reduce((sum, f) => sum + f.recordCount, 0n);
   if (files.length === 0) return { files, recordCount, snapshotId: null };
-  const action = options.fastAppend ? table.newFastAppend() : table.newAppend();
-  action.appendFiles(files);
-  for (const [key, value] of Object.entries(options.summary ?? {})) action.set(key, value);
-  try {
-    await action.commit();
-  } catch (error) {
-    // Only a non-io FloeError proves the snapshot did not land (the commit loop's own rule); after
-    // anything else the files may be referenced, so they are left for orphan cleanup.
-    if (error instanceof FloeError && error.kind !== "io")
-      await table.io.deleteMany(files.map((f) => f.filePath)).catch(() => undefined);
-    throw error;
-  }
+  await commitNewFiles(table, files, { fastAppend: options.fastAppend, summary: options.summary });
   return { files, recordCount, snapshotId: table.currentSnapshot()?.["snapshot-id"] ?? null };
 }
