@@ -7,6 +7,7 @@ import { badInput } from "../../core/errors.ts";
 import { toBigInt } from "../../core/json.ts";
 import { type IcebergType, type PrimitiveType, isPrimitive } from "../../spec/types.ts";
 import { parseSchemaArg, parseSortArg } from "../schema-arg.ts";
+import { parseTimestampMs } from "../timestamps.ts";
 
 /** A snapshot id argument (int64, so never a JS number). */
 export const snapshotIdArg = (value: string, what = "snapshot id"): bigint => toBigInt(value.trim(), what);
@@ -38,25 +39,11 @@ export function parseDuration(value: string, what: string): number {
   return Number(match[1]) * UNIT_MS[match[2].toLowerCase()];
 }
 
-/**
- * A point in time as epoch milliseconds: an integer is epoch ms; otherwise an ISO date or timestamp
- * ("2025-01-31", "2025-01-31 12:00:00", "...T12:00:00+02:00"), UTC unless it carries an offset.
- */
-function parseTimestamp(value: string, what: string): number {
-  const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text);
-  let iso = text.replace(" ", "T");
-  if (/^\d{4}-\d{2}-\d{2}$/.test(iso)) iso += "T00:00:00";
-  if (!/(Z|[+-]\d{2}(:?\d{2})?)$/i.test(iso)) iso += "Z";
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms))
-    throw badInput(`${what} must be a timestamp (e.g. 2025-01-31T12:00:00Z), epoch ms or a duration, got "${value}"`);
-  return ms;
-}
-
 /** A timestamp, or a duration with a unit ("7d") meaning that long before `nowMs`. */
 export function parseTimeOrAgo(value: string, what: string, nowMs = Date.now()): number {
-  return DURATION.test(value.trim()) ? nowMs - parseDuration(value, what) : parseTimestamp(value, what);
+  return DURATION.test(value.trim())
+    ? nowMs - parseDuration(value, what)
+    : parseTimestampMs(value, what, "a timestamp (e.g. 2025-01-31T12:00:00Z), epoch ms or a duration");
 }
 
 /** A column type written as in `table create --schema` ("long", "decimal(12,2)", "struct<a int, b string>"). */

@@ -20,6 +20,7 @@ import type { ExportFormat } from "../../engine/sql-query.ts";
 import type { SnapshotSelector } from "../../scan/snapshot-selection.ts";
 import type { Context } from "../context.ts";
 import { formatTable } from "../output.ts";
+import { parseTimestampMs } from "../timestamps.ts";
 import { withContext } from "./run.ts";
 
 /** Output formats of query results. */
@@ -162,21 +163,9 @@ export async function withEngine<T>(body: (engine: Engine) => Promise<T>): Promi
   }
 }
 
-/**
- * --as-of as epoch milliseconds: an integer is taken as milliseconds; otherwise an ISO date or
- * timestamp ("2025-01-31", "2025-01-31 12:00:00", "...T12:00:00+02:00"), UTC unless it has an offset.
- */
-export function parseAsOf(value: string): number {
-  const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text);
-  let iso = text.replace(" ", "T");
-  if (/^\d{4}-\d{2}-\d{2}$/.test(iso)) iso += "T00:00:00";
-  if (!/(Z|[+-]\d{2}(:?\d{2})?)$/i.test(iso)) iso += "Z";
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms))
-    throw badInput(`--as-of must be a timestamp (e.g. 2025-01-31T12:00:00Z) or epoch ms, got "${value}"`);
-  return ms;
-}
+/** --as-of as epoch milliseconds (see parseTimestampMs for the accepted forms). */
+export const parseAsOf = (value: string): number =>
+  parseTimestampMs(value, "--as-of", "a timestamp (e.g. 2025-01-31T12:00:00Z) or epoch ms");
 
 /** The snapshot selector of --snapshot / --as-of / --ref (at most one of them). */
 export function snapshotSelector(flags: { snapshot?: string; asOf?: string; ref?: string }): SnapshotSelector {
